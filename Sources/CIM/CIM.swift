@@ -1,0 +1,1 @@
+/// The CIM object model: types, values, classes, instances, object paths and the schema repository.

@@ -1,0 +1,1 @@
+/// The MOF compiler (DSP0221 plus the Microsoft dialect).
