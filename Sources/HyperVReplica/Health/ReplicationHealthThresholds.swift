@@ -14,7 +14,9 @@ public struct ReplicationHealthThresholds: Sendable, Hashable {
     /// Seconds without a replica after which health is Warning.
     public var warningReplicationLagSeconds: UInt64
 
-    public init(warningMissedCycleRatio: Double, criticalMissedCycleRatio: Double, warningReplicationLagSeconds: UInt64) {
+    public init(
+        warningMissedCycleRatio: Double, criticalMissedCycleRatio: Double, warningReplicationLagSeconds: UInt64
+    ) {
         self.warningMissedCycleRatio = warningMissedCycleRatio
         self.criticalMissedCycleRatio = criticalMissedCycleRatio
         self.warningReplicationLagSeconds = warningReplicationLagSeconds

@@ -1,6 +1,8 @@
 // Completions the replication engine reports while replicas flow.
 extension ReplicationStateMachine {
-    func deltaCompleted(_ type: LastReplicationType, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func deltaCompleted(_ type: LastReplicationType, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal)
+        -> ReplicationTransition
+    {
         guard type != .none else { throw .invalidParameter("A replicated delta has a LastReplicationType.") }
         guard role(of: side) != nil, let state = relationship(side)?.state,
             state == .replicating || state == .syncedReplicationComplete
@@ -57,7 +59,9 @@ extension ReplicationStateMachine {
         return transition(.primary, to: .resynchronizing, actions: [], job: nil)
     }
 
-    func resynchronizationCompleted(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func resynchronizationCompleted(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal)
+        -> ReplicationTransition
+    {
         guard role(of: side) != nil, relationship(side)?.state == .resynchronizing else {
             throw refuse("Completing a resynchronization", side)
         }
@@ -67,14 +71,18 @@ extension ReplicationStateMachine {
         }
     }
 
-    func diskUpdateCompleted(succeeded: Bool, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func diskUpdateCompleted(succeeded: Bool, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal)
+        -> ReplicationTransition
+    {
         guard role(of: side) != nil, relationship(side)?.state == .diskUpdateInProgress else {
             throw refuse("Completing a disk update", side)
         }
         return transition(side, to: succeeded ? .replicating : .diskUpdateCritical, actions: [], job: nil)
     }
 
-    func jobCancelled(_ jobType: JobType, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func jobCancelled(_ jobType: JobType, _ side: ReplicationRelationshipSide) throws(ReplicationRefusal)
+        -> ReplicationTransition
+    {
         let operation = "Cancelling a job of type \(jobType.rawValue) (\(jobType.name))"
         guard let role = role(of: side), let status = relationship(side) else { throw refuse(operation, side) }
         switch jobType {
@@ -85,7 +93,9 @@ extension ReplicationStateMachine {
                 return transition(side, to: .readyForReplication, actions: [.cancelInitialReplication], job: nil)
             }
             if status.state == .readyForReplication, status.scheduled != nil {
-                return transition(side, actions: [.cancelScheduledStart], job: nil) { _, status in status.scheduled = nil }
+                return transition(side, actions: [.cancelScheduledStart], job: nil) { _, status in
+                    status.scheduled = nil
+                }
             }
         case .resynchronizing, .resynchronizingExtendedReplication:
             if status.state == .resynchronizing {
@@ -93,7 +103,9 @@ extension ReplicationStateMachine {
                 return transition(side, to: next, actions: [.cancelResynchronization], job: nil)
             }
             if role == .sending, status.state == .waitingToStartResynchronization, status.scheduled != nil {
-                return transition(side, actions: [.cancelScheduledStart], job: nil) { _, status in status.scheduled = nil }
+                return transition(side, actions: [.cancelScheduledStart], job: nil) { _, status in
+                    status.scheduled = nil
+                }
             }
         case .initiateFailover:
             guard role == .receiving, status.state == .failoverInProgress else { break }

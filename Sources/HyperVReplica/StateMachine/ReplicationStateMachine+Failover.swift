@@ -23,7 +23,8 @@ extension ReplicationStateMachine {
     func revertFailover() throws(ReplicationRefusal) -> ReplicationTransition {
         // On a prepared primary, RevertFailover cancels the planned failover.
         if mode == .primary, primary.state == .syncedReplicationComplete {
-            return transition(.primary, to: .replicating, actions: [.cancelPreparedFailover], job: .cancelSyncedReplication)
+            return transition(
+                .primary, to: .replicating, actions: [.cancelPreparedFailover], job: .cancelSyncedReplication)
         }
         guard isReplicaMode, enabledState.isOff, [.recovered, .failoverInProgress].contains(primary.state) else {
             throw refuse("RevertFailover")
@@ -67,7 +68,8 @@ extension ReplicationStateMachine {
         return transition(.primary, actions: [.becomeReplica], job: nil) { machine, status in
             machine.mode = .recovery
             machine.extended = nil
-            status = planned
+            status =
+                planned
                 ? ReplicationRelationshipStatus(
                     state: .replicating,
                     lastReplicationType: .planned,
@@ -95,7 +97,8 @@ extension ReplicationStateMachine {
     }
 
     func changeReplicationModeToPrimary() throws(ReplicationRefusal) -> ReplicationTransition {
-        guard mode == .recovery, primary.state == .committed, let promoted = extended, promoted.state != .disabled else {
+        guard mode == .recovery, primary.state == .committed, let promoted = extended, promoted.state != .disabled
+        else {
             throw refuse("ChangeReplicationModeToPrimary")
         }
         var next = self

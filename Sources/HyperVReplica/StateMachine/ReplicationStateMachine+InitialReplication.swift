@@ -33,7 +33,8 @@ extension ReplicationStateMachine {
     ) throws(ReplicationRefusal) -> ReplicationTransition {
         guard let type = InitialReplicationType(rawValue: rawType) else {
             throw .invalidParameter(
-                "InitialReplicationType \(rawType) is not 1 (Network Transfer), 2 (Export) or 3 (Seeded Network Transfer)."
+                "InitialReplicationType \(rawType) is not 1 (Network Transfer), 2 (Export) "
+                    + "or 3 (Seeded Network Transfer)."
             )
         }
         let location = exportLocation ?? ""
@@ -65,7 +66,9 @@ extension ReplicationStateMachine {
             throw refuse("ImportInitialReplica")
         }
         // The relationship stays in 2 while the import job runs; its completion moves it to 3.
-        return transition(.primary, actions: [.importInitialReplica(location: location)], job: .importReplication) { _, _ in }
+        return transition(.primary, actions: [.importInitialReplica(location: location)], job: .importReplication) {
+            _, _ in
+        }
     }
 
     func peerCreatedReplica(mode newMode: ReplicationMode) throws(ReplicationRefusal) -> ReplicationTransition {
@@ -81,7 +84,8 @@ extension ReplicationStateMachine {
         }
     }
 
-    func scheduledStartReached(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func scheduledStartReached(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition
+    {
         guard role(of: side) == .sending, let status = relationship(side) else {
             throw refuse("A scheduled start", side)
         }
@@ -103,7 +107,9 @@ extension ReplicationStateMachine {
         }
     }
 
-    func initialReplicationCompleted(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func initialReplicationCompleted(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal)
+        -> ReplicationTransition
+    {
         guard let role = role(of: side), relationship(side)?.state == .waitingToCompleteInitialReplication else {
             throw refuse("Completing the initial replication", side)
         }

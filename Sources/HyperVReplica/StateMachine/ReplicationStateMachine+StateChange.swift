@@ -9,20 +9,20 @@ extension ReplicationStateMachine {
         guard [1, 2, 3, 4, 7, 9].contains(rawState) else {
             throw .invalidParameter("RequestedState \(rawState) is not one of 1, 2, 3, 4, 7, 9.")
         }
-        if side == .extended, extended == nil {
-            throw .invalidParameter("The virtual machine has no replication relationship \\HVR\\1.")
-        }
+        try requireRelationship(side)
         let operation = "RequestReplicationStateChange(\(rawState))"
         let role = role(of: side)
         let status = relationship(side) ?? ReplicationRelationshipStatus()
         let state = status.state
         switch rawState {
         case 1:
-            let allowed = [.waitingToCompleteInitialReplication, .suspended, .critical].contains(state)
+            let allowed =
+                [.waitingToCompleteInitialReplication, .suspended, .critical].contains(state)
                 || !status.hasLastReplicationTime
             guard role == .sending, allowed else { throw refuse(operation, side) }
             let action: ReplicationAction =
-                state == .readyForReplication && status.scheduled != nil ? .cancelScheduledStart : .cancelInitialReplication
+                state == .readyForReplication && status.scheduled != nil
+                ? .cancelScheduledStart : .cancelInitialReplication
             return transition(side, actions: [action], job: .stopInitialReplication) { _, status in
                 status.state = .readyForReplication
                 status.scheduled = nil
@@ -35,14 +35,17 @@ extension ReplicationStateMachine {
             }
         case 3:
             let resumable: [ReplicationState] = [
-                .suspended, .critical, .waitingToStartResynchronization, .resynchronizationSuspended, .diskUpdateCritical,
+                .suspended, .critical, .waitingToStartResynchronization, .resynchronizationSuspended,
+                .diskUpdateCritical,
             ]
             guard let role, resumable.contains(state) else { throw refuse(operation, side) }
             // A failed disk update resumes by updating the disks again (16 → 15), not by replicating.
             if state == .diskUpdateCritical {
-                return transition(side, to: .diskUpdateInProgress, actions: [.resumeReplication], job: .replicateStateChange)
+                return transition(
+                    side, to: .diskUpdateInProgress, actions: [.resumeReplication], job: .replicateStateChange)
             }
-            let actions: [ReplicationAction] = role == .sending ? [.resumeReplication, .shipPendingDeltas] : [.resumeReplication]
+            let actions: [ReplicationAction] =
+                role == .sending ? [.resumeReplication, .shipPendingDeltas] : [.resumeReplication]
             return transition(side, actions: actions, job: .replicateStateChange) { _, status in
                 status.state = .replicating
                 status.scheduled = nil
@@ -50,7 +53,9 @@ extension ReplicationStateMachine {
         case 4:
             let preparable: [ReplicationState] =
                 side == .primary ? [.replicating] : [.replicating, .diskUpdateInProgress, .diskUpdateCritical]
-            guard role == .sending, enabledState.isOff, preparable.contains(state) else { throw refuse(operation, side) }
+            guard role == .sending, enabledState.isOff, preparable.contains(state) else {
+                throw refuse(operation, side)
+            }
             return transition(
                 side,
                 to: .syncedReplicationComplete,
@@ -58,7 +63,9 @@ extension ReplicationStateMachine {
                 job: .initiateSyncedReplication
             )
         case 7:
-            let suspendable: [ReplicationState] = [.waitingToCompleteInitialReplication, .replicating, .resynchronizing]
+            let suspendable: [ReplicationState] = [
+                .waitingToCompleteInitialReplication, .replicating, .resynchronizing,
+            ]
             guard role != nil, suspendable.contains(state) else { throw refuse(operation, side) }
             return transition(side, to: .suspended, actions: [.suspendReplication], job: .replicateStateChange)
         default:  // 9, Cancel Resynchronize
@@ -91,14 +98,20 @@ extension ReplicationStateMachine {
         }
     }
 
-    func resetReplicationStatistics(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func resetReplicationStatistics(
+        _ side: ReplicationRelationshipSide
+    ) throws(ReplicationRefusal) -> ReplicationTransition {
+        try requireRelationship(side)
         guard role(of: side) != nil else { throw refuse("ResetReplicationStatistics", side) }
         return transition(side, actions: [.resetStatistics], job: .resetReplicaStatistics) { _, status in
             status.counters = ReplicationCounters()
         }
     }
 
-    func removeReplicationRelationship(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) -> ReplicationTransition {
+    func removeReplicationRelationship(
+        _ side: ReplicationRelationshipSide
+    ) throws(ReplicationRefusal) -> ReplicationTransition {
+        try requireRelationship(side)
         guard role(of: side) != nil else { throw refuse("RemoveReplicationRelationship", side) }
         if side == .primary, extended != nil {
             throw .invalidState("The primary relationship cannot be removed while extended replication exists.")
@@ -111,6 +124,18 @@ extension ReplicationStateMachine {
         case .extended:
             next.extended = nil
         }
-        return ReplicationTransition(next: next, relationship: side, actions: [.removeRelationship], jobType: .removeReplicationRelationship)
+        return ReplicationTransition(
+            next: next,
+            relationship: side,
+            actions: [.removeRelationship],
+            jobType: .removeReplicationRelationship
+        )
+    }
+
+    /// A method that names `\HVR\1` on a VM without it passes an invalid `ReplicationRelationship`.
+    func requireRelationship(_ side: ReplicationRelationshipSide) throws(ReplicationRefusal) {
+        if side == .extended, extended == nil {
+            throw .invalidParameter("The virtual machine has no replication relationship \\HVR\\1.")
+        }
     }
 }
