@@ -15,7 +15,9 @@ struct Combination: Sendable {
             enabledState: enabled,
             usesExternalReplicationProvider: true,
             primary: ReplicationRelationshipStatus(state: state, hasLastReplicationTime: replicated),
-            extended: extendedState.map { ReplicationRelationshipStatus(state: $0, hasLastReplicationTime: replicated) }
+            extended: extendedState.map {
+                ReplicationRelationshipStatus(state: $0, hasLastReplicationTime: replicated)
+            }
         )
     }
 
@@ -118,8 +120,12 @@ let guards: [Guard] = {
     ]
     for type: UInt16 in [1, 2, 3] {
         g.append(
-            Guard(name: "StartReplication \(type)", event: .startReplication(initialReplicationType: type,
-                exportLocation: "/exports")) { c in
+            Guard(
+                name: "StartReplication \(type)",
+                event: .startReplication(
+                    initialReplicationType: type,
+                    exportLocation: "/exports")
+            ) { c in
                 (c.mode == .primary && c.s == 1) || (c.mode == .recovery && c.x == 1)
             })
     }
@@ -128,31 +134,43 @@ let guards: [Guard] = {
         let suffix = extended ? " \\HVR\\1" : ""
         let sending: @Sendable (Combination) -> Bool = { c in extended ? c.sendingExtended : c.sendingPrimary }
         g += [
-            Guard(name: "RRSC 1\(suffix)", event: .requestReplicationStateChange(1, relationship: side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "RRSC 1\(suffix)", event: .requestReplicationStateChange(1, relationship: side),
+                namesExtended: extended
+            ) { c in
                 sending(c) && ([2, 7, 8].contains(stateOf(c, extended)) || !c.replicated)
             },
-            Guard(name: "RRSC 3\(suffix)", event: .requestReplicationStateChange(3, relationship: side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "RRSC 3\(suffix)", event: .requestReplicationStateChange(3, relationship: side),
+                namesExtended: extended
+            ) { c in
                 role(c, extended) && [7, 8, 9, 11, 16].contains(stateOf(c, extended))
             },
-            Guard(name: "RRSC 4\(suffix)", event: .requestReplicationStateChange(4, relationship: side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "RRSC 4\(suffix)", event: .requestReplicationStateChange(4, relationship: side),
+                namesExtended: extended
+            ) { c in
                 sending(c) && c.off && (extended ? [3, 15, 16] : [3]).contains(stateOf(c, extended))
             },
-            Guard(name: "RRSC 7\(suffix)", event: .requestReplicationStateChange(7, relationship: side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "RRSC 7\(suffix)", event: .requestReplicationStateChange(7, relationship: side),
+                namesExtended: extended
+            ) { c in
                 role(c, extended) && [2, 3, 10].contains(stateOf(c, extended))
             },
-            Guard(name: "RRSC 9\(suffix)", event: .requestReplicationStateChange(9, relationship: side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "RRSC 9\(suffix)", event: .requestReplicationStateChange(9, relationship: side),
+                namesExtended: extended
+            ) { c in
                 role(c, extended) && stateOf(c, extended) == 10
             },
             Guard(name: "Remove\(suffix)", event: .removeReplicationRelationship(side), namesExtended: extended) { c in
                 extended ? c.sendingExtended : (c.sendingPrimary || c.receiving) && c.extendedState == nil
             },
-            Guard(name: "ResetStatistics\(suffix)", event: .resetReplicationStatistics(side),
-                namesExtended: extended) { c in
+            Guard(
+                name: "ResetStatistics\(suffix)", event: .resetReplicationStatistics(side),
+                namesExtended: extended
+            ) { c in
                 role(c, extended)
             },
             Guard(name: "scheduled start\(suffix)", event: .scheduledStartReached(side)) { _ in false },
