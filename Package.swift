@@ -15,6 +15,7 @@ let package = Package(
     targets: [
         .target(name: "CIM"),
         .target(name: "MOF", dependencies: ["CIM"]),
+        .target(name: "HyperVReplica"),
         .executableTarget(
             name: "wmilab",
             dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
     ],
     swiftLanguageModes: [.v6]
 )
