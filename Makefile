@@ -23,7 +23,8 @@ run: build
 ## Every test: the Swift suites, then the real-client interop suite.
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel
+	$(SWIFT) test --skip-build
+	WMILAB_BIN=$(CURDIR)/.build/debug/wmilab python3 -m pytest -q -p no:cacheprovider Tests/Interop
 
 ## Benchmarks against references measured in the same run; see Benchmarks/README.md.
 bench: CONFIG = release
