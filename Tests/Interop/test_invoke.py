@@ -72,7 +72,7 @@ def test_digest_with_wsl(lab):
 def test_out_of_range_read_is_refused_with_invalid_parameter(lab):
     device, size = disk_of(lab, "app01")
     out = psrp_invoke(lab, "ReadData", device, Offset=size - 10, Length=100)
-    assert out.find("{%s}ReturnValue" % DISK).text == "32773"  # Invalid parameter
+    assert out.find("{%s}ReturnValue" % DISK).text == "5"  # Invalid Parameter (the class ValueMap)
 
 
 def test_wrong_parameter_type_faults(lab):

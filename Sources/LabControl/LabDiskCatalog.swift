@@ -1,0 +1,53 @@
+import BlockStore
+import CIM
+import Foundation
+import Providers
+
+/// The block-store disks of one lab host, one file per `WMILab_VirtualDisk.DeviceID`.
+///
+/// A DeviceID is a Windows-looking path (`C:\ProgramData\wmilab\Virtual Hard Disks\app01.vhdx`); its file is
+/// named by the SHA-256 of the case-folded DeviceID, since Windows paths compare case-insensitively and may
+/// hold characters a file name cannot.
+public actor LabDiskCatalog {
+    public static let namespace: CIMNamespace = "root/wmilab"
+
+    private let directory: URL
+    private let store: InstanceStore
+    private var open: [String: VirtualDisk] = [:]
+
+    public init(directory: URL, store: InstanceStore) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory
+        self.store = store
+    }
+
+    /// The disk a DeviceID names, created with its instance's size and block size on first use.
+    public func disk(deviceID: String, context: ProviderContext) throws -> VirtualDisk {
+        let key = deviceID.lowercased()
+        if let disk = open[key] { return disk }
+        let path = directory.appendingPathComponent(Self.fileName(for: key)).path
+        let disk: VirtualDisk
+        if FileManager.default.fileExists(atPath: path) {
+            disk = try VirtualDisk.open(at: path)
+        } else {
+            let instancePath = CIMObjectPath(
+                namespace: Self.namespace, className: "WMILab_VirtualDisk",
+                keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
+            guard let instance = store.instance(at: instancePath, in: Self.namespace) else {
+                throw CIMStatus.notFound("No WMILab_VirtualDisk with DeviceID \(deviceID)")
+            }
+            guard case .uint64(let size)? = instance["SizeBytes"] else {
+                throw CIMStatus.failed("WMILab_VirtualDisk \(deviceID) has no SizeBytes")
+            }
+            var blockSize = VirtualDisk.defaultBlockSize
+            if case .uint32(let declared)? = instance["BlockSize"] { blockSize = Int(declared) }
+            disk = try VirtualDisk.create(at: path, size: size, blockSize: blockSize)
+        }
+        open[key] = disk
+        return disk
+    }
+
+    static func fileName(for key: String) -> String {
+        SHA256.hash(Array(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + ".disk"
+    }
+}
