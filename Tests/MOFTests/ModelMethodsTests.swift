@@ -373,3 +373,117 @@ private let labMethods: [ModelMethod] = [
     .init(lab, "WMILab_VirtualDisk", "GetDigest", ["out string Sha256"]),
     .init(lab, "WMILab_Clock", "Advance", ["in uint32 Seconds"]),
 ]
+
+// MARK: - Checks that need no compiler
+//
+// Until the MOF compiler lands, the table is checked for well-formedness and against the MOF source
+// text: each row's class file under mof/ declares the method and every documented parameter name.
+// The checks against the compiled repository (directions, types, REF/EmbeddedInstance) are added
+// with the compiler.
+
+/// The package root, found from this file's path.
+private let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    while url.path != "/",
+        !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path)
+    {
+        url.deleteLastPathComponent()
+    }
+    return url
+}()
+
+/// A documented parameter, parsed from the table's text form.
+struct ExpectedParameter: Equatable {
+    enum Direction: String { case `in`, out, `inout` }
+    var direction: Direction
+    var typeName: String
+    var isReference: Bool
+    var name: String
+    var isArray: Bool
+    var embeddedInstanceClass: String?
+
+    /// Parses `"in uint16 Name"`, `"out CIM_X REF Name"`, `"inout string Name[] <Class>"`.
+    init?(_ text: String) {
+        var words = text.split(separator: " ").map(String.init)
+        guard words.count >= 3, let direction = Direction(rawValue: words.removeFirst()) else { return nil }
+        self.direction = direction
+        if let last = words.last, last.hasPrefix("<"), last.hasSuffix(">") {
+            embeddedInstanceClass = String(last.dropFirst().dropLast())
+            words.removeLast()
+        }
+        switch words.count {
+        case 3 where words[1] == "REF": isReference = true
+        case 2: isReference = false
+        default: return nil
+        }
+        typeName = words[0]
+        name = words[words.count - 1]
+        isArray = name.hasSuffix("[]")
+        if isArray { name.removeLast(2) }
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }
+    }
+}
+
+private let namespaceFolders = [
+    v2: "mof/root/virtualization/v2",
+    storage: "mof/root/Microsoft/Windows/Storage",
+    sm: "mof/root/Microsoft/Windows/Storage/SM",
+    lab: "mof/root/wmilab",
+]
+
+@Suite("Documented replication methods")
+struct ModelMethodsTests {
+    @Test("every parameter of the table is well formed", arguments: documentedMethods)
+    func parametersParse(_ method: ModelMethod) throws {
+        var names = Set<String>()
+        for text in method.parameters {
+            let parameter = try #require(ExpectedParameter(text), "cannot read \"\(text)\"")
+            #expect(names.insert(parameter.name.lowercased()).inserted, "\(parameter.name) listed twice")
+            if parameter.embeddedInstanceClass != nil {
+                #expect(
+                    parameter.typeName.lowercased() == "string", "\(parameter.name): embedded instances are strings")
+            }
+        }
+    }
+
+    @Test("each method appears once in the table")
+    func rowsAreUnique() {
+        let keys = documentedMethods.map { "\($0.namespace):\($0.className).\($0.methodName)".lowercased() }
+        #expect(Set(keys).count == keys.count)
+        #expect(documentedMethods.count == 93)
+    }
+
+    @Test("the class's MOF file declares the method and its parameters", arguments: documentedMethods)
+    func mofSourceDeclaresMethod(_ method: ModelMethod) throws {
+        let folder = try #require(namespaceFolders[method.namespace])
+        let file = packageRoot.appendingPathComponent("\(folder)/\(method.className).mof")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let signature = try #require(
+            methodDeclaration(named: method.methodName, in: text),
+            "\(method.className).mof declares no method \(method.methodName)"
+        )
+        let declared = signature.split(separator: ",").compactMap { declaration in
+            declaration.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).last
+                .map { String($0).lowercased() }
+        }
+        let expected = try method.parameters.map { try #require(ExpectedParameter($0)).name.lowercased() }
+        #expect(declared == expected)
+    }
+
+    /// The parameter list of a method declaration `    uint32 Name(...)` in MOF text, with qualifier
+    /// blocks removed.
+    private func methodDeclaration(named name: String, in text: String) -> String? {
+        guard let start = text.range(of: "\n    uint32 \(name)(", options: .caseInsensitive) else { return nil }
+        var depth = 0
+        var body = ""
+        for character in text[start.upperBound...] {
+            switch character {
+            case "[": depth += 1
+            case "]": depth -= 1
+            case ")" where depth == 0: return body
+            default: if depth == 0 { body.append(character) }
+            }
+        }
+        return nil
+    }
+}
