@@ -487,3 +487,66 @@ struct ModelMethodsTests {
         return nil
     }
 }
+
+// MARK: - The default lab's identity conventions (mof/lab/README.md)
+
+@Suite("Default lab tokens and disk identities")
+struct DefaultLabSourceTests {
+    private func labText() throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent("mof/lab/default.mof"), encoding: .utf8)
+    }
+
+    /// The string values assigned to `property` (one per line `Property = "…";` or `= {"…"};`).
+    private func values(of property: String, in text: String) -> [String] {
+        text.split(separator: "\n").compactMap { line -> String? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("\(property) = "), let open = trimmed.firstIndex(of: "\""),
+                let close = trimmed.lastIndex(of: "\""), open < close
+            else { return nil }
+            return String(trimmed[trimmed.index(after: open)..<close])
+        }
+    }
+
+    @Test("every {{ starts a well-formed {{host}} or {{uuid:NAME}} token")
+    func tokensAreWellFormed() throws {
+        let text = try labText()
+        var rest = Substring(text)
+        var tokens = 0
+        while let start = rest.range(of: "{{") {
+            let after = rest[start.upperBound...]
+            let end = try #require(after.range(of: "}}"), "unterminated token")
+            let body = after[..<end.lowerBound]
+            let isHost = body == "host"
+            let isUUID = body.hasPrefix("uuid:") && body.count > 5
+                && body.dropFirst(5).allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            #expect(isHost || isUUID, "bad token {{\(body)}}")
+            tokens += 1
+            rest = after[end.upperBound...]
+        }
+        #expect(tokens > 50)
+    }
+
+    @Test("each virtual machine's GUID token names it everywhere")
+    func virtualMachinesUseTheirOwnTokens() throws {
+        let text = try labText()
+        for vm in ["app01", "db01", "web01"] {
+            #expect(values(of: "Name", in: text).contains("{{uuid:\(vm)}}"))
+            #expect(values(of: "VirtualSystemIdentifier", in: text).filter { $0 == "{{uuid:\(vm)}}" }.count == 2)
+            #expect(values(of: "InstanceID", in: text).contains("Microsoft:{{uuid:\(vm)}}\\\\HVR\\\\0"))
+        }
+    }
+
+    @Test("every disk named by HostResource or ObjectId is a WMILab_VirtualDisk")
+    func disksHaveLabDisks() throws {
+        let text = try labText()
+        let deviceIDs = Set(values(of: "DeviceID", in: text))
+        #expect(deviceIDs.count == 5)
+        let hostResources = values(of: "HostResource", in: text)
+        #expect(hostResources.count == 3)
+        let diskObjectIds = values(of: "ObjectId", in: text).filter { $0.hasSuffix(".vhdx") }
+        #expect(diskObjectIds.count == 4)  // two MSFT_VirtualDisk, two MSFT_SMStorageVolume
+        for path in hostResources + diskObjectIds {
+            #expect(deviceIDs.contains(path), "\(path) has no WMILab_VirtualDisk")
+        }
+    }
+}
