@@ -25,6 +25,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
+        .testTarget(name: "MOFTests", dependencies: ["CIM", "MOF"]),
     ],
     swiftLanguageModes: [.v6]
 )
