@@ -16,6 +16,13 @@ let package = Package(
         .target(name: "CIM"),
         .target(name: "MOF", dependencies: ["CIM"]),
         .target(name: "HyperVReplica"),
+        // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
+        .target(
+            name: "WMILabMOF", path: "mof", exclude: ["README.md"],
+            resources: [
+                .copy("wmilab.mof"), .copy("cim"), .copy("lab"), .copy("qualifiers"), .copy("root"), .copy("wmi"),
+            ]
+        ),
         .executableTarget(
             name: "wmilab",
             dependencies: [
