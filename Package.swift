@@ -14,6 +14,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "CIM"),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        .target(name: "WSMan", dependencies: ["XML", "CIM"]),
         .target(name: "MOF", dependencies: ["CIM"]),
         .executableTarget(
             name: "wmilab",
@@ -23,6 +30,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "XMLTests", dependencies: ["XML"]),
     ],
     swiftLanguageModes: [.v6]
 )
