@@ -31,6 +31,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML"]),
     ],
     swiftLanguageModes: [.v6]
 )
