@@ -23,6 +23,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "CIMTests", dependencies: ["CIM"]),
     ],
     swiftLanguageModes: [.v6]
 )
