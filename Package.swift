@@ -24,6 +24,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CIMTests", dependencies: ["CIM"]),
+        .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
     ],
     swiftLanguageModes: [.v6]
 )
