@@ -30,8 +30,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "CIMTests", dependencies: ["CIM"]),
+        .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
-        .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML"]),
+        .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
     ],
     swiftLanguageModes: [.v6]
 )
