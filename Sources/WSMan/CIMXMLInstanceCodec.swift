@@ -172,7 +172,8 @@ public struct CIMXMLInstanceCodec: Sendable {
             encodeReference(reference, into: &writer)
             writer.close("PROPERTY.REFERENCE")
         case .array(let values):
-            if type == Self.referenceTypeName || values.contains(where: { if case .reference = $0 { true } else { false } }) {
+            let hasReference = values.contains { if case .reference = $0 { true } else { false } }
+            if type == Self.referenceTypeName || hasReference {
                 // DSP0201 has no reference arrays in PROPERTY.ARRAY; WMI writes them as path strings.
                 writer.open("PROPERTY.ARRAY", ["NAME": property.name, "TYPE": "string"])
             } else if values.contains(where: { if case .instance = $0 { true } else { false } }) {

@@ -73,7 +73,8 @@ public struct XMLTreeParser: Sendable {
             return .failure(.namespace("namespace error", line: position.line, column: position.column))
         }
         guard let doc = ctxt.pointee.myDoc, let root = xmlDocGetRootElement(doc) else {
-            return .failure(.malformed("the document has no root element", line: position.line, column: position.column))
+            return .failure(.malformed("the document has no root element",
+                                       line: position.line, column: position.column))
         }
         return .success(convert(root))
     }

@@ -70,7 +70,8 @@ import XML
     }
 
     @Test func optimizedEnumerationEndsWithEmptyContextAndEndOfSequence() throws {
-        let epr = EndpointReference(resourceURI: Self.v2 + "Msvm_ComputerSystem", selectors: [WSManSelector("Name", "x")])
+        let epr = EndpointReference(resourceURI: Self.v2 + "Msvm_ComputerSystem",
+                                    selectors: [WSManSelector("Name", "x")])
         let bytes = WSManResponseEncoder().encode(WSManResponse(
             requestAction: "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Enumerate", relatesTo: "m1",
             body: .enumerate(context: nil, items: [.epr(epr)])))
@@ -86,7 +87,8 @@ import XML
     }
 
     @Test func wslStyleUsesWsaAndWsmanPrefixes() {
-        let epr = EndpointReference(resourceURI: Self.v2 + "Msvm_ComputerSystem", selectors: [WSManSelector("Name", "x")])
+        let epr = EndpointReference(resourceURI: Self.v2 + "Msvm_ComputerSystem",
+                                    selectors: [WSManSelector("Name", "x")])
         let text = String(decoding: WSManResponseEncoder(style: .wsl).encode(WSManResponse(
             requestAction: "http://schemas.xmlsoap.org/ws/2004/09/enumeration/Pull", relatesTo: "m",
             body: .pull(context: nil, items: [.epr(epr)]))), as: UTF8.self)
@@ -107,7 +109,8 @@ import XML
 
     @Test func newMessageIDsAreUpperCaseUUIDs() {
         let id = WSManResponseEncoder.newMessageID()
-        #expect(id.hasPrefix("uuid:") && id.count == 41 && id == id.uppercased().replacingOccurrences(of: "UUID", with: "uuid"))
+        #expect(id.hasPrefix("uuid:") && id.count == 41)
+        #expect(id.dropFirst(5) == id.dropFirst(5).uppercased())
         #expect(id != WSManResponseEncoder.newMessageID())
     }
 }

@@ -52,7 +52,9 @@ import WSMan
             }
             if op.contains("AssociatedInstances") || op.contains("AssociationInstances") {
                 guard case .association(let filter)? = options.filter else { Issue.record("no filter"); return }
-                #expect(filter.kind == (op.contains("AssociatedInstances") ? .associatedInstances : .associationInstances))
+                let kind: AssociationFilter.Kind =
+                    op.contains("AssociatedInstances") ? .associatedInstances : .associationInstances
+                #expect(filter.kind == kind)
                 #expect(filter.object.resourceURI == Self.v2 + "Msvm_ComputerSystem")
                 #expect(filter.object.selectors["Name"] == .text("11111111-2222-3333-4444-555555555555"))
                 let namespaces = raw.components(separatedBy: "\"__cimnamespace\">root/virtualization/v2").count - 1
