@@ -14,6 +14,13 @@ let package = Package(
     ],
     targets: [
         .target(name: "CIM"),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        .target(name: "WSMan", dependencies: ["XML", "CIM"]),
         .target(name: "MOF", dependencies: ["CIM"]),
         .target(name: "HyperVReplica"),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
@@ -32,7 +39,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
-        .testTarget(name: "MOFTests", dependencies: ["CIM", "MOF"]),
+        .testTarget(name: "CIMTests", dependencies: ["CIM"]),
+        .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
+        .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,8 @@
+#ifndef WMILAB_CLIBXML2_SHIM_H
+#define WMILAB_CLIBXML2_SHIM_H
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/SAX2.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#endif

@@ -1,1 +1,0 @@
-/// The MOF compiler (DSP0221 plus the Microsoft dialect).
