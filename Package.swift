@@ -11,10 +11,19 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CIM"),
         .target(name: "MOF", dependencies: ["CIM"]),
+        .target(
+            name: "Providers",
+            dependencies: [
+                "CIM", "MOF",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "wmilab",
             dependencies: [
@@ -23,6 +32,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "WQLTests", dependencies: ["CIM"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF"]),
     ],
     swiftLanguageModes: [.v6]
 )
