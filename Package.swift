@@ -33,7 +33,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "WQLTests", dependencies: ["CIM"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF"]),
+        .testTarget(
+            name: "ProvidersTests",
+            dependencies: ["Providers", "CIM", "MOF", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
