@@ -37,6 +37,7 @@ let package = Package(
             name: "ProvidersTests",
             dependencies: ["Providers", "CIM", "MOF", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "CIMTests", dependencies: ["CIM"]),
     ],
     swiftLanguageModes: [.v6]
 )

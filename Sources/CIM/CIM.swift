@@ -1,1 +1,0 @@
-/// The CIM object model: types, values, classes, instances, object paths and the schema repository.
