@@ -35,7 +35,8 @@ struct InstanceStoreTests {
             className: "Lab_VM",
             values: [
                 "CreationClassName": .string("Lab_VM"), "Name": .string(name), "ElementName": .string("app01"),
-                "EnabledState": .uint16(state), "Sizes": .array([.uint64(UInt64.max), .uint64(1)], elementType: .uint64),
+                "EnabledState": .uint16(state),
+                "Sizes": .array([.uint64(UInt64.max), .uint64(1)], elementType: .uint64),
                 "Created": .datetime(try CIMDateTime(dmtf: "20240102030405.123456+000")), "Ratio": .real64(0.1),
             ])
     }
