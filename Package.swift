@@ -1,6 +1,16 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOSSL", package: "swift-nio-ssl"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+]
+
 // One concern per target; see docs/ARCHITECTURE.md §2 for the map.
 let package = Package(
     name: "wmilab",
@@ -11,9 +21,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CIM"),
+        .target(name: "MOF", dependencies: ["CIM"]),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -21,7 +36,9 @@ let package = Package(
         ),
         .target(name: "XML", dependencies: ["CLibXML2"]),
         .target(name: "WSMan", dependencies: ["XML", "CIM"]),
-        .target(name: "MOF", dependencies: ["CIM"]),
+        .target(name: "Providers", dependencies: ["CIM", "MOF", grdb, log]),
+        .target(name: "Server", dependencies: nio + [log]),
+        .target(name: "WSManService", dependencies: ["WSMan", "Providers", "MOF", "Server", log]),
         .target(name: "HyperVReplica"),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
@@ -33,16 +50,21 @@ let package = Package(
         .executableTarget(
             name: "wmilab",
             dependencies: [
-                "CIM", "MOF",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+                "CIM", "MOF", "Providers", "Server", "WSManService", "WMILabMOF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
+            ] + nio
         ),
-        .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
+        // Test support: the in-process server, a raw HTTP client, real-client launchers.
+        .target(name: "WMILabTesting", dependencies: ["Server", log] + nio),
+
         .testTarget(name: "CIMTests", dependencies: ["CIM"]),
+        .testTarget(name: "WQLTests", dependencies: ["CIM"]),
         .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
+        .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
     ],
     swiftLanguageModes: [.v6]
 )
