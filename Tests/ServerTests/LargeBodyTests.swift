@@ -24,7 +24,11 @@ private func sendPattern(_ connection: TestHTTPConnection, count: Int) async thr
     while sent < count {
         let size = min(chunkSize, count - sent)
         let chunk = Array(pattern[..<size])
-        for byte in chunk { checksum = checksum &* 31 &+ UInt64(byte) }
+        var offset = (sampleStride - sent % sampleStride) % sampleStride
+        while offset < size {
+            checksum = checksum &* 31 &+ UInt64(chunk[offset]) &+ UInt64(sent + offset)
+            offset += sampleStride
+        }
         try await connection.send(chunk)
         sent += size
     }
