@@ -149,7 +149,9 @@ public final class WSManHTTPServer: Service, Sendable {
                         idleTimeout: limits.idleTimeout,
                         readTimeout: limits.requestReadTimeout
                     )
-                    try pipeline.addHandler(ConnectionTimeoutHandler(timeouts: timeouts, isStreaming: routes.isStreaming))
+                    try pipeline.addHandler(
+                        ConnectionTimeoutHandler(timeouts: timeouts, isStreaming: routes.isStreaming)
+                    )
                     return try Connection(
                         wrappingChannelSynchronously: channel,
                         configuration: .init(

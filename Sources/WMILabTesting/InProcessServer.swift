@@ -24,7 +24,9 @@ public enum InProcessServer {
             streamingRoutes: streamingRoutes,
             logger: logger
         )
-        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        let group = ServiceGroup(
+            services: [server], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger
+        )
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let running: RunningServer

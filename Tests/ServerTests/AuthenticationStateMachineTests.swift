@@ -25,7 +25,9 @@ struct AuthenticationStateMachineTests {
     )
     func accepts(account: String, password: String, name: String, domain: String?) {
         var machine = AuthenticationStateMachine(users: users)
-        let action = machine.requestReceived(authorization: Self.basic(account, password), unauthenticatedIdentify: false)
+        let action = machine.requestReceived(
+            authorization: Self.basic(account, password), unauthenticatedIdentify: false
+        )
         #expect(action == .proceed(AuthenticatedUser(name: name, domain: domain, scheme: .basic)))
     }
 

@@ -14,7 +14,9 @@ struct ConfigurationTests {
         #expect(address.description == text)
     }
 
-    @Test("bad listen addresses", arguments: ["", "5985", ":5985", "host:", "host:99999", "host:x", "::1:5985", "[::1]5985", "[::1"])
+    @Test("bad listen addresses", arguments: [
+        "", "5985", ":5985", "host:", "host:99999", "host:x", "::1:5985", "[::1]5985", "[::1",
+    ])
     func badListen(text: String) {
         #expect(throws: ServerError.invalidAddress(text)) { try ListenAddress(parsing: text) }
     }

@@ -47,7 +47,8 @@ struct HTTPServerTests {
         }
     }
 
-    @Test("Basic is accepted in every account spelling", arguments: ["labuser", ".\\labuser", "LAB\\labuser", "LABUSER"])
+    @Test("Basic is accepted in every account spelling",
+          arguments: ["labuser", ".\\labuser", "LAB\\labuser", "LABUSER"])
     func basicAccepted(account: String) async throws {
         try await InProcessServer.withServer(endpoint: EchoEndpoint()) { server in
             try await TestHTTPConnection.with(port: server.port) { connection in
@@ -100,7 +101,8 @@ struct HTTPServerTests {
     func unauthenticatedIdentify() async throws {
         try await InProcessServer.withServer(endpoint: EchoEndpoint()) { server in
             try await TestHTTPConnection.with(port: server.port) { connection in
-                try await connection.send(wsman("<identify/>", headers: [soapType, ("WSMANIDENTIFY", "unauthenticated")]))
+                let probe = [soapType, ("WSMANIDENTIFY", "unauthenticated")]
+                try await connection.send(wsman("<identify/>", headers: probe))
                 let response = try #require(try await connection.readResponse())
                 #expect(response.status == 200)
                 #expect(response.text == "user=anonymous;path=/wsman;<identify/>")
@@ -151,7 +153,8 @@ struct HTTPServerTests {
             try await TestHTTPConnection.with(port: server.port) { connection in
                 let body = "<continue/>"
                 let head = "POST /wsman HTTP/1.1\r\nHost: x\r\nAuthorization: \(labAuth.1)\r\n"
-                    + "Content-Type: application/soap+xml\r\nExpect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                    + "Content-Type: application/soap+xml\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n"
                 try await connection.send(head)
                 try await connection.send(body)
                 let response = try #require(try await connection.readResponse())
