@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+
+@testable import Server
+
+@Suite("Basic authentication state machine")
+struct AuthenticationStateMachineTests {
+    private let users = [ServerUser.labDefault, ServerUser(name: "Operator", password: "p:ss wörd")]
+
+    private static func basic(_ account: String, _ password: String) -> String {
+        "Basic " + Data("\(account):\(password)".utf8).base64EncodedString()
+    }
+
+    @Test(
+        "accepted account spellings",
+        arguments: [
+            ("labuser", "LabPass1!", "labuser", nil),
+            (".\\labuser", "LabPass1!", "labuser", "."),
+            ("LAB\\labuser", "LabPass1!", "labuser", "LAB"),
+            ("LabUser", "LabPass1!", "labuser", nil),
+            ("lab.local\\LABUSER", "LabPass1!", "labuser", "lab.local"),
+            ("labuser@LAB", "LabPass1!", "labuser", "LAB"),
+            ("operator", "p:ss wörd", "Operator", nil),
+        ] as [(String, String, String, String?)]
+    )
+    func accepts(account: String, password: String, name: String, domain: String?) {
+        var machine = AuthenticationStateMachine(users: users)
+        let action = machine.requestReceived(
+            authorization: Self.basic(account, password), unauthenticatedIdentify: false
+        )
+        #expect(action == .proceed(AuthenticatedUser(name: name, domain: domain, scheme: .basic)))
+    }
+
+    @Test(
+        "refused credentials get both offers",
+        arguments: [
+            basic("labuser", "labpass1!"),
+            basic("labuser", "LabPass1"),
+            basic("labuser", "LabPass1!!"),
+            basic("nobody", "LabPass1!"),
+            basic("LAB\\", "LabPass1!"),
+            basic("", ""),
+            "Basic",
+            "Basic ",
+            "Basic !!!!",
+            "Basic bGFidXNlcg==",  // no colon
+            "Basic bGFidXNlcjpMYWJQYXNzMSE",  // unpadded
+            "Basic bGFidXNlcjpMYWJQ=YXNzMSE=",
+            "Bearer abc",
+            "",
+        ]
+    )
+    func refuses(authorization: String) {
+        var machine = AuthenticationStateMachine(users: users)
+        let action = machine.requestReceived(authorization: authorization, unauthenticatedIdentify: false)
+        #expect(action == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+    }
+
+    @Test("no credentials: challenge, unless it is the unauthenticated Identify probe")
+    func anonymous() {
+        var machine = AuthenticationStateMachine(users: users)
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false)
+            == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: true) == .proceed(nil))
+    }
+
+    @Test("wrong credentials are refused even on the Identify probe")
+    func identifyWithBadCredentials() {
+        var machine = AuthenticationStateMachine(users: users)
+        let action = machine.requestReceived(authorization: Self.basic("labuser", "x"), unauthenticatedIdentify: true)
+        #expect(action == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+    }
+
+    @Test("a Negotiate or NTLM attempt is answered with the Basic offer", arguments: [
+        "Negotiate TlRMTVNTUAABAAAAt4II4gAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw==",
+        "NTLM TlRMTVNTUAABAAAAt4II4gAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw==",
+        "negotiate",
+    ])
+    func negotiate(authorization: String) {
+        var machine = AuthenticationStateMachine(users: users)
+        #expect(machine.requestReceived(authorization: authorization, unauthenticatedIdentify: false)
+            == .challenge(["Basic realm=\"WSMAN\""]))
+        #expect(machine.state == .idle)
+    }
+
+    @Test("Basic is checked on every request: no identity sticks to the connection")
+    func perRequest() {
+        var machine = AuthenticationStateMachine(users: users)
+        _ = machine.requestReceived(authorization: Self.basic("labuser", "LabPass1!"), unauthenticatedIdentify: false)
+        #expect(machine.state == .idle)
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false)
+            == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+    }
+
+    @Test("base64 decoding", arguments: [
+        ("", [UInt8]()), ("QQ==", [65]), ("QUI=", [65, 66]), ("QUJD", [65, 66, 67]), ("+/+/", [251, 255, 191]),
+    ] as [(String, [UInt8])])
+    func base64(text: String, bytes: [UInt8]) {
+        #expect(Base64.decode(text[...]) == bytes)
+    }
+
+    @Test("invalid base64 is rejected", arguments: ["Q", "QQ=", "Q===", "QQ==QQ==", "QU-D", "QU\nD", "=QUI"])
+    func invalidBase64(text: String) {
+        #expect(Base64.decode(text[...]) == nil)
+    }
+}
