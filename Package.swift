@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "WSMan", dependencies: ["XML", "CIM"]),
         .target(name: "Providers", dependencies: ["CIM", "MOF", grdb, log]),
         .target(name: "Server", dependencies: nio + [log]),
-        .target(name: "WSManService", dependencies: ["WSMan", "Providers", "MOF", "Server", log]),
+        .target(name: "WSManService", dependencies: ["WSMan", "XML", "Providers", "MOF", "Server", log]),
         .target(name: "HyperVReplica"),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
