@@ -18,11 +18,17 @@ let package = Package(
         .executableTarget(
             name: "wmilab",
             dependencies: [
-                "CIM", "MOF",
+                "CIM", "MOF", "BlockStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
     ],
     swiftLanguageModes: [.v6]
 )
