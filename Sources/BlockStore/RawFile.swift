@@ -30,6 +30,8 @@ final class RawFile: @unchecked Sendable {
         }
     }
 
+    func unlock() { _ = flock(fd, LOCK_UN) }
+
     func size() throws -> UInt64 {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw BlockStoreError.io("fstat", path: path, errno: errno) }

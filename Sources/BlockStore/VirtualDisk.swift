@@ -119,6 +119,15 @@ public final class VirtualDisk: Sendable {
         core = Locked(Core(state: state, slots: slots))
     }
 
+    /// Checkpoints and releases the disk's lock so another process (or ``open(at:)``) may open it.
+    /// The object must not be used afterwards.
+    public func close() throws {
+        try writer.withLock { journal in
+            try checkpointLocked(journal)
+            journal.file.unlock()
+        }
+    }
+
     /// Writes a checkpoint and empties the journal. Called automatically as the journal grows.
     public func checkpoint() throws {
         try writer.withLock { journal in try checkpointLocked(journal) }
