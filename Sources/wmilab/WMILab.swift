@@ -7,6 +7,6 @@ struct WMILab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wmilab",
         abstract: "A Windows-shaped WS-Management/WMI replication endpoint for labs.",
-        subcommands: [MOFCommand.self]
+        subcommands: [MOFCommand.self, DiskCommand.self]
     )
 }
