@@ -7,7 +7,7 @@ struct DiskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disk", abstract: "Create, inspect and replicate block-store virtual disks.",
         subcommands: [Create.self, Write.self, Read.self, Digest.self, Snapshot.self, Points.self, Verify.self,
-                      Export.self, Import.self, Stream.self, Apply.self]
+                      Export.self, Import.self, Stream.self, Apply.self, Torture.self]
     )
 
     /// A byte size with an optional KiB/MiB/GiB suffix.
@@ -215,4 +215,38 @@ struct DiskCommand: ParsableCommand {
             FileHandle.standardError.write(Data("applied: \(result.blocksChanged) blocks changed\n".utf8))
         }
     }
+
+    /// For crash tests: a deterministic sequence of writes, printing `ack N` after each durable one.
+    struct Torture: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a seeded sequence, acknowledging each durable write (for crash tests).",
+            shouldDisplay: false)
+        @Argument var path: String
+        @Option var seed: UInt64
+        @Option var count: Int = 1000
+        func run() throws {
+            let disk = try VirtualDisk.open(at: path)
+            var state = seed
+            for i in 0..<count {
+                let (offset, bytes) = tortureWrite(&state, size: disk.size, blockSize: disk.blockSize)
+                try disk.write(bytes, at: offset)
+                FileHandle.standardOutput.write(Data("ack \(i)\n".utf8))
+            }
+        }
+    }
+}
+
+/// The n-th write of `wmilab disk torture`; the crash tests compute the same sequence.
+func tortureWrite(_ state: inout UInt64, size: UInt64, blockSize: Int) -> (UInt64, [UInt8]) {
+    func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    let length = 1 + Int(next() % UInt64(3 * blockSize))
+    let offset = next() % (size - UInt64(length) + 1)
+    let value = Int(truncatingIfNeeded: next() & 0xFF)
+    return (offset, (0..<length).map { UInt8(truncatingIfNeeded: value &+ $0 / 7) })
 }
