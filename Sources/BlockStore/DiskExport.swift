@@ -88,10 +88,12 @@ extension VirtualDisk {
             throw BlockStoreError.invalidArgument("\(manifestPath) is not a valid export manifest: \(error)")
         }
         guard manifest.format == DiskExport.formatName, manifest.version == 1 else {
-            throw BlockStoreError.invalidArgument("\(manifestPath): unsupported format \(manifest.format) v\(manifest.version)")
+            throw BlockStoreError.invalidArgument(
+                "\(manifestPath): unsupported format \(manifest.format) v\(manifest.version)")
         }
         guard !manifest.image.contains("/"), !manifest.image.hasPrefix(".") else {
-            throw BlockStoreError.invalidArgument("\(manifestPath): image name \(manifest.image) is not a plain file name")
+            throw BlockStoreError.invalidArgument(
+                "\(manifestPath): image name \(manifest.image) is not a plain file name")
         }
         let image = try RawFile(path: directory + "/" + manifest.image, readOnly: true)
         guard try image.size() == manifest.size else {
@@ -107,6 +109,18 @@ extension VirtualDisk {
         }
         let disk = try create(at: path, size: manifest.size, blockSize: manifest.blockSize,
                               identity: manifest.identity)
+        do {
+            try copyBlocks(manifest, from: image, directory: directory, to: disk, progress: progress)
+        } catch {
+            try? disk.close()
+            try? FileManager.default.removeItem(atPath: path)
+            throw error
+        }
+        return disk
+    }
+
+    private static func copyBlocks(_ manifest: DiskExport, from image: RawFile, directory: String,
+                                   to disk: VirtualDisk, progress: ((Double) -> Void)?) throws {
         var run: [UInt8] = []
         var runStart = -1
         var buffer = [UInt8](repeating: 0, count: manifest.blockSize)
@@ -116,11 +130,13 @@ extension VirtualDisk {
             run.removeAll(keepingCapacity: true)
         }
         for (n, block) in manifest.blocks.enumerated() {
-            try buffer.withUnsafeMutableBytes { try image.read(into: $0, at: UInt64(block.index) * UInt64(manifest.blockSize)) }
+            let at = UInt64(block.index) * UInt64(manifest.blockSize)
+            try buffer.withUnsafeMutableBytes { try image.read(into: $0, at: at) }
             guard buffer.withUnsafeBytes({ SHA256.hash($0) }).hexString == block.sha256.lowercased() else {
                 throw BlockStoreError.corruptBlock(disk: directory + "/" + manifest.image, block: block.index)
             }
-            if run.isEmpty || runStart + run.count / manifest.blockSize != block.index || run.count / manifest.blockSize >= maxRun {
+            let runBlocks = run.count / manifest.blockSize
+            if run.isEmpty || runStart + runBlocks != block.index || runBlocks >= maxRun {
                 try flush()
                 runStart = block.index
             }
@@ -128,6 +144,5 @@ extension VirtualDisk {
             if n % 256 == 0 { progress?(Double(n) / Double(max(1, manifest.blocks.count))) }
         }
         try flush()
-        return disk
     }
 }
