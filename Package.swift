@@ -39,6 +39,12 @@ let package = Package(
         .target(name: "Providers", dependencies: ["CIM", "MOF", grdb, log]),
         .target(name: "Server", dependencies: nio + [log]),
         .target(name: "WSManService", dependencies: ["WSMan", "XML", "Providers", "MOF", "Server", log]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
+        .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM"]),
         .target(name: "HyperVReplica"),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
@@ -50,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "wmilab",
             dependencies: [
-                "CIM", "MOF", "Providers", "Server", "WSManService", "WMILabMOF",
+                "CIM", "MOF", "BlockStore", "LabControl", "Providers", "Server", "WSManService", "WMILabMOF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
             ] + nio
         ),
@@ -64,6 +70,7 @@ let package = Package(
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
     ],
     swiftLanguageModes: [.v6]

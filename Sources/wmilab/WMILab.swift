@@ -7,6 +7,6 @@ struct WMILab: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wmilab",
         abstract: "A Windows-shaped WS-Management/WMI replication endpoint for labs.",
-        subcommands: [ServeCommand.self, MOFCommand.self]
+        subcommands: [ServeCommand.self, MOFCommand.self, DiskCommand.self]
     )
 }

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file descriptor with full-length positional I/O; every failure becomes a ``BlockStoreError``.
+final class RawFile: @unchecked Sendable {
+    let path: String
+    private let fd: Int32
+
+    init(path: String, create: Bool = false, exclusive: Bool = false, readOnly: Bool = false) throws {
+        var flags = readOnly ? O_RDONLY : O_RDWR
+        if create { flags |= O_CREAT }
+        if exclusive { flags |= O_EXCL }
+        flags |= O_CLOEXEC
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw BlockStoreError.io("open", path: path, errno: errno) }
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Takes an exclusive advisory lock, refusing if another process holds it.
+    func lockExclusively(diskPath: String) throws {
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            if errno == EWOULDBLOCK { throw BlockStoreError.diskInUse(diskPath) }
+            throw BlockStoreError.io("flock", path: path, errno: errno)
+        }
+    }
+
+    func unlock() { _ = flock(fd, LOCK_UN) }
+
+    func size() throws -> UInt64 {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw BlockStoreError.io("fstat", path: path, errno: errno) }
+        return UInt64(st.st_size)
+    }
+
+    /// Reads exactly `buffer.count` bytes at `offset`; bytes past the end of file read as zeros.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BlockStoreError.io("read", path: path, errno: errno)
+            }
+            if n == 0 {
+                (buffer.baseAddress! + done).initializeMemory(as: UInt8.self, repeating: 0, count: buffer.count - done)
+                return
+            }
+            done += n
+        }
+    }
+
+    func write(_ buffer: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        var done = 0
+        while done < buffer.count {
+            let n = pwrite(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BlockStoreError.io("write", path: path, errno: errno)
+            }
+            done += n
+        }
+    }
+
+    func write(_ bytes: [UInt8], at offset: UInt64) throws {
+        try bytes.withUnsafeBytes { try write($0, at: offset) }
+    }
+
+    func readAll() throws -> [UInt8] {
+        let count = Int(try size())
+        var bytes = [UInt8](repeating: 0, count: count)
+        try bytes.withUnsafeMutableBytes { try read(into: $0, at: 0) }
+        return bytes
+    }
+
+    /// Flushes data (and the size, if it changed) to stable storage.
+    func syncData() throws {
+        #if canImport(Glibc)
+        guard fdatasync(fd) == 0 else { throw BlockStoreError.io("fdatasync", path: path, errno: errno) }
+        #else
+        guard fsync(fd) == 0 else { throw BlockStoreError.io("fsync", path: path, errno: errno) }
+        #endif
+    }
+
+    func sync() throws {
+        guard fsync(fd) == 0 else { throw BlockStoreError.io("fsync", path: path, errno: errno) }
+    }
+
+    func truncate(to length: UInt64) throws {
+        guard ftruncate(fd, off_t(length)) == 0 else {
+            throw BlockStoreError.io("ftruncate", path: path, errno: errno)
+        }
+    }
+
+    /// Releases the storage of a range, keeping the file size; a no-op where holes are unsupported.
+    func punchHole(offset: UInt64, length: UInt64) {
+        #if canImport(Glibc)
+        _ = linuxFallocate(fd, 0x02 /* FALLOC_FL_PUNCH_HOLE */ | 0x01 /* FALLOC_FL_KEEP_SIZE */,
+                           off_t(offset), off_t(length))
+        #endif
+    }
+
+    /// Makes a rename or create in `directory` durable.
+    static func syncDirectory(_ directory: String) throws {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw BlockStoreError.io("open", path: directory, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw BlockStoreError.io("fsync", path: directory, errno: errno) }
+    }
+
+    /// Allocated bytes on disk (for sparseness checks).
+    func allocatedBytes() throws -> UInt64 {
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw BlockStoreError.io("fstat", path: path, errno: errno) }
+        return UInt64(st.st_blocks) * 512
+    }
+}
+
+#if canImport(Glibc)
+// Glibc's module map hides fallocate (it needs _GNU_SOURCE); the symbol itself is always there.
+@_silgen_name("fallocate")
+private func linuxFallocate(_ fd: Int32, _ mode: Int32, _ offset: off_t, _ length: off_t) -> Int32
+#endif

@@ -1,0 +1,324 @@
+import CZlib
+import Foundation
+
+/// Applies a replication stream to a disk, fed in chunks of any size and split.
+///
+/// Blocks are written to free slots as they arrive, invisible to readers; ``finish()`` verifies the trailer
+/// (frame count, the SHA-256 of the whole stream, and the digest of the block map the disk must end up with)
+/// and only then commits every block in one journal entry. A stream that is truncated, damaged, or meant for
+/// another base changes nothing visible. Applying the same stream twice is harmless (blocks already equal are
+/// skipped). Memory stays bounded by one block plus the largest chunk fed.
+public final class ReplicationStreamApplier: @unchecked Sendable {
+    /// What an applied stream did.
+    public struct Result: Sendable, Equatable {
+        /// The identity of the source disk.
+        public var sourceIdentity: UUID
+        /// The source's epoch the disk now reflects.
+        public var epoch: UInt64
+        /// Blocks whose content changed.
+        public var blocksChanged: Int
+        /// Frames received.
+        public var frames: Int
+    }
+
+    private enum Expect {
+        case header
+        case frameType
+        case dataFrame
+        case dataBody(encoding: UInt8, index: Int, length: Int, crc: UInt32)
+        case zeroFrame
+        case trailer
+        case done
+        case failed
+    }
+
+    private let disk: VirtualDisk
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    private var expect = Expect.header
+    private var header: ReplicationStreamFormat.Header?
+    private let hasher = SHA256()
+    private var staged: [JournalRecord.Entry] = []
+    private var allocated: [UInt32] = []
+    private var lastIndex = -1
+    private var frames = 0
+    private var block: [UInt8]
+    private var current: [UInt8]
+    private var committed: Result?
+    private var trailerVerified = false
+
+    /// Prepares to apply a stream to `disk`.
+    public init(disk: VirtualDisk) {
+        self.disk = disk
+        block = [UInt8](repeating: 0, count: disk.blockSize)
+        current = [UInt8](repeating: 0, count: disk.blockSize)
+    }
+
+    deinit { abandon() }
+
+    /// Feeds the next bytes of the stream.
+    public func feed(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try feed($0) } }
+
+    /// Feeds the next bytes of the stream.
+    public func feed(_ bytes: UnsafeRawBufferPointer) throws {
+        switch expect {
+        case .failed: throw BlockStoreError.invalidState("the stream was already refused")
+        case .done where bytes.count > 0: try fail(.corruptStream("bytes after the trailer"))
+        default: break
+        }
+        if readIndex > 0, readIndex >= buffer.count / 2 {
+            buffer.removeSubrange(0..<readIndex)
+            readIndex = 0
+        }
+        buffer.append(contentsOf: bytes)
+        do {
+            try process()
+        } catch {
+            abandon()
+            expect = .failed
+            throw error
+        }
+    }
+
+    /// Verifies the end of the stream and commits it atomically.
+    @discardableResult
+    public func finish() throws -> Result {
+        if let committed { return committed }
+        guard case .done = expect, trailerVerified, let header else {
+            if case .failed = expect { throw BlockStoreError.invalidState("the stream was already refused") }
+            try fail(.corruptStream("the stream is truncated (no trailer)"))
+        }
+        do {
+            let result = try disk.commitReplication(staged: staged, allocated: allocated, header: header,
+                                                     expectedMapDigest: expectedMapDigest, frames: frames)
+            staged = []
+            allocated = []
+            committed = result
+            return result
+        } catch {
+            abandon()
+            expect = .failed
+            throw error
+        }
+    }
+
+    /// Discards everything received; the disk is unchanged.
+    public func cancel() {
+        abandon()
+        expect = .failed
+    }
+
+    private var expectedMapDigest: [UInt8] = []
+
+    private func fail(_ error: BlockStoreError) throws -> Never {
+        abandon()
+        expect = .failed
+        throw error
+    }
+
+    private func abandon() {
+        guard !allocated.isEmpty else { return }
+        let slots = allocated
+        allocated = []
+        staged = []
+        disk.core.withLock { core in for slot in slots { core.slots.abandon(slot) } }
+    }
+
+    /// Takes `count` bytes if available, hashing them into the stream digest.
+    private func take(_ count: Int, hash: Bool = true) -> ArraySlice<UInt8>? {
+        guard buffer.count - readIndex >= count else { return nil }
+        let slice = buffer[readIndex..<readIndex + count]
+        readIndex += count
+        if hash { hasher.update(slice) }
+        return slice
+    }
+
+    private func process() throws {
+        while true {
+            switch expect {
+            case .header:
+                guard let bytes = take(ReplicationStreamFormat.headerSize) else { return }
+                let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
+                guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
+                    throw BlockStoreError.geometryMismatch(
+                        "stream is for \(h.diskSize) bytes in \(h.blockSize)-byte blocks, the disk has "
+                            + "\(disk.size) bytes in \(disk.blockSize)-byte blocks")
+                }
+                header = h
+                expect = .frameType
+            case .frameType:
+                guard let type = take(1)?.first else { return }
+                switch type {
+                case ReplicationStreamFormat.dataFrame: expect = .dataFrame
+                case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
+                case ReplicationStreamFormat.trailerFrame: expect = .trailer
+                default: throw BlockStoreError.corruptStream("unknown frame type \(type)")
+                }
+            case .dataFrame:
+                guard let bytes = take(ReplicationStreamFormat.dataFrameHeaderSize) else { return }
+                var r = ByteReader(Array(bytes))
+                guard let encoding = r.u8(), let index = r.u64(), let length = r.u32(), let crc = r.u32() else {
+                    throw BlockStoreError.corruptStream("frame header is truncated")
+                }
+                let i = try checkIndex(index)
+                let maxLength = Int(compressBound(uLong(disk.blockSize)))
+                switch encoding {
+                case ReplicationStreamFormat.raw where Int(length) == disk.blockSize: break
+                case ReplicationStreamFormat.zlib where Int(length) <= maxLength: break
+                default: throw BlockStoreError.corruptStream("block \(i): bad encoding \(encoding) or length \(length)")
+                }
+                expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
+            case .dataBody(let encoding, let index, let length, let crc):
+                guard let bytes = take(length) else { return }
+                try decode(bytes, encoding: encoding, index: index)
+                guard block.withUnsafeBytes({ BlockChecksum.crc32($0) }) == crc else {
+                    throw BlockStoreError.corruptStream("block \(index) fails its checksum")
+                }
+                try stage(index: index, crc: crc)
+                frames += 1
+                expect = .frameType
+            case .zeroFrame:
+                guard let bytes = take(ReplicationStreamFormat.zeroFrameSize) else { return }
+                var r = ByteReader(Array(bytes))
+                let i = try checkIndex(r.u64() ?? UInt64.max)
+                if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
+                    staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
+                }
+                frames += 1
+                expect = .frameType
+            case .trailer:
+                guard buffer.count - readIndex >= ReplicationStreamFormat.trailerSize else { return }
+                guard let counted = take(40) else { return }
+                let expected = hasher.finalize()
+                guard let digest = take(32, hash: false) else { return }
+                var r = ByteReader(Array(counted))
+                guard r.u64() == UInt64(frames) else {
+                    throw BlockStoreError.corruptStream("frame count does not match the trailer")
+                }
+                guard Array(digest) == expected else {
+                    throw BlockStoreError.corruptStream("stream digest mismatch")
+                }
+                expectedMapDigest = Array(r.raw(32) ?? [])
+                trailerVerified = true
+                expect = .done
+            case .done:
+                if readIndex < buffer.count { throw BlockStoreError.corruptStream("bytes after the trailer") }
+                return
+            case .failed:
+                return
+            }
+        }
+    }
+
+    private func checkIndex(_ index: UInt64) throws -> Int {
+        guard index < UInt64(disk.blockCount) else {
+            throw BlockStoreError.corruptStream("block index \(index) is beyond the disk's \(disk.blockCount) blocks")
+        }
+        guard Int(index) > lastIndex else {
+            throw BlockStoreError.corruptStream("block index \(index) is out of order")
+        }
+        lastIndex = Int(index)
+        return Int(index)
+    }
+
+    private func decode(_ bytes: ArraySlice<UInt8>, encoding: UInt8, index: Int) throws {
+        if encoding == ReplicationStreamFormat.raw {
+            block.withUnsafeMutableBytes { dst in bytes.withUnsafeBytes { dst.copyMemory(from: $0) } }
+            return
+        }
+        var length = uLongf(block.count)
+        let status = block.withUnsafeMutableBufferPointer { dst in
+            bytes.withUnsafeBufferPointer { src in
+                uncompress(dst.baseAddress, &length, src.baseAddress, uLong(src.count))
+            }
+        }
+        guard status == Z_OK, Int(length) == block.count else {
+            throw BlockStoreError.corruptStream("block \(index) does not decompress")
+        }
+    }
+
+    private func stage(index: Int, crc: UInt32) throws {
+        let ref = disk.core.withLock { $0.state.map[index] }
+        if ref.crc == crc {
+            // Already there (a stream applied twice, or seeding): compare content before skipping.
+            let same = try? current.withUnsafeMutableBytes { c -> Bool in
+                try disk.readBlock(index, ref: ref, point: nil, into: c)
+                return c.elementsEqual(block)
+            }
+            if same == true { return }
+        }
+        let newRef = try block.withUnsafeBytes { try disk.store($0, allocated: &allocated) }
+        staged.append(.init(index: UInt64(index), ref: newRef))
+    }
+}
+
+extension VirtualDisk {
+    /// Makes a staged stream visible: verifies the resulting map, syncs the data, journals every block at once.
+    func commitReplication(
+        staged: [JournalRecord.Entry], allocated: [UInt32], header: ReplicationStreamFormat.Header,
+        expectedMapDigest: [UInt8], frames: Int
+    ) throws -> ReplicationStreamApplier.Result {
+        try writer.withLock { journal in
+            var prospective = core.withLock { $0.state.map }
+            for entry in staged { prospective[Int(entry.index)] = entry.ref }
+            guard ReplicationStreamFormat.mapDigest(prospective) == expectedMapDigest else {
+                throw BlockStoreError.corruptStream(
+                    "the disk would not match the source after this stream (wrong base, or changed since)")
+            }
+            if !allocated.isEmpty { try data.syncData() }
+            try commitLocked([.blocks(staged), .replicaMark(source: header.identity, epoch: header.epoch)],
+                             journal: journal)
+            return .init(sourceIdentity: UUID(bytes: header.identity), epoch: header.epoch,
+                         blocksChanged: staged.count, frames: frames)
+        }
+    }
+
+    /// The source disk and epoch last replicated into this disk, if any.
+    public var replicaOf: (source: UUID, epoch: UInt64)? {
+        core.withLock { core in
+            core.state.replicaSource.allSatisfy { $0 == 0 }
+                ? nil : (UUID(bytes: core.state.replicaSource), core.state.replicaEpoch)
+        }
+    }
+
+    /// A stream of every block of the live disk or of recovery point `point`.
+    /// - Parameters:
+    ///   - compressionLevel: zlib level 1–9 for the block data, or nil for none.
+    ///   - chunkSize: the approximate size of each chunk the producer returns.
+    public func makeFullStream(
+        point: UInt64? = nil, compressionLevel: Int32? = nil, chunkSize: Int = 1 << 20
+    ) throws -> ReplicationStreamProducer {
+        let view = try makeView(point: point)
+        return ReplicationStreamProducer(disk: self, view: view, point: point, baseEpoch: 0, selection: .all,
+                                         compressionLevel: compressionLevel, chunkSize: chunkSize)
+    }
+
+    /// A stream of the blocks that changed since recovery point `base`, as of the live disk or point `point`.
+    public func makeDeltaStream(
+        since base: UInt64, point: UInt64? = nil, compressionLevel: Int32? = nil, chunkSize: Int = 1 << 20
+    ) throws -> ReplicationStreamProducer {
+        let view = try makeView(point: point)
+        let baseRecord = try core.withLock { core in
+            guard let p = core.state.point(base) else { throw BlockStoreError.pointNotFound(disk: path, point: base) }
+            return p
+        }
+        return ReplicationStreamProducer(disk: self, view: view, point: point, baseEpoch: baseRecord.epoch,
+                                         selection: .changed(base: baseRecord.map),
+                                         compressionLevel: compressionLevel, chunkSize: chunkSize)
+    }
+
+    /// A seeding stream: only the blocks whose SHA-256 differs from the target's ``ChecksumMap``.
+    public func makeSeedingStream(
+        against target: ChecksumMap, point: UInt64? = nil, compressionLevel: Int32? = nil, chunkSize: Int = 1 << 20
+    ) throws -> ReplicationStreamProducer {
+        guard target.blockSize == blockSize, target.blockCount == blockCount else {
+            throw BlockStoreError.geometryMismatch(
+                "checksum map has \(target.blockCount) blocks of \(target.blockSize) bytes, the disk \(blockCount) "
+                    + "of \(blockSize)")
+        }
+        let view = try makeView(point: point)
+        return ReplicationStreamProducer(disk: self, view: view, point: point, baseEpoch: 0,
+                                         selection: .differing(target), compressionLevel: compressionLevel,
+                                         chunkSize: chunkSize)
+    }
+}

@@ -1,0 +1,166 @@
+import CZlib
+
+/// Produces a replication stream from a pinned view of a disk, in chunks of bounded size.
+///
+/// Pull chunks with ``nextChunk()`` or iterate it as an `AsyncSequence` of `[UInt8]`. Writes to the disk
+/// continue while a stream is produced; the stream carries the view as of its creation.
+public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable {
+    public typealias Element = [UInt8]
+
+    enum Selection {
+        case all
+        case changed(base: [BlockRef])
+        case differing(ChecksumMap)
+    }
+
+    /// Statistics of what has been produced so far.
+    public struct Statistics: Sendable, Equatable {
+        /// Bytes of stream produced.
+        public var streamBytes: UInt64 = 0
+        /// Data frames (blocks with content) sent.
+        public var dataFrames: Int = 0
+        /// Zero frames (blocks that became zeros) sent.
+        public var zeroFrames: Int = 0
+        /// Uncompressed bytes of block data sent.
+        public var blockBytes: UInt64 = 0
+    }
+
+    private let disk: VirtualDisk
+    private let view: DiskView
+    private let point: UInt64?
+    private let selection: Selection
+    private let compressionLevel: Int32?
+    private let chunkSize: Int
+    private let header: ReplicationStreamFormat.Header
+    private let hasher = SHA256()
+    private var cursor = 0
+    private var headerSent = false
+    private var finished = false
+    private var block: [UInt8]
+    private var compressed: [UInt8]
+    private let zeroHash: [UInt8]
+    /// What was produced so far.
+    public private(set) var statistics = Statistics()
+
+    init(disk: VirtualDisk, view: DiskView, point: UInt64?, baseEpoch: UInt64, selection: Selection,
+         compressionLevel: Int32?, chunkSize: Int) {
+        self.disk = disk
+        self.view = view
+        self.point = point
+        self.selection = selection
+        self.compressionLevel = compressionLevel
+        self.chunkSize = Swift.max(chunkSize, 4096)
+        var flags: UInt16 = 0
+        if case .all = selection { flags |= ReplicationStreamFormat.fullStreamFlag }
+        header = .init(flags: flags, blockSize: UInt32(disk.blockSize), diskSize: disk.size,
+                       identity: disk.identity.bytes, baseEpoch: baseEpoch, epoch: view.epoch)
+        block = [UInt8](repeating: 0, count: disk.blockSize)
+        compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(disk.blockSize))))
+        zeroHash = ChecksumMap.zeroHash(blockSize: disk.blockSize)
+    }
+
+    deinit { view.release() }
+
+    /// The next chunk of the stream (about `chunkSize` bytes), or nil after the trailer.
+    public func nextChunk() throws -> [UInt8]? {
+        guard !finished else { return nil }
+        var out = [UInt8]()
+        out.reserveCapacity(chunkSize + disk.blockSize + 64)
+        if !headerSent {
+            out.append(contentsOf: header.encode())
+            headerSent = true
+        }
+        let refs = view.refs
+        while out.count < chunkSize, cursor < refs.count {
+            let index = cursor
+            cursor += 1
+            try appendFrame(index: index, ref: refs[index], to: &out)
+        }
+        if cursor >= refs.count, out.count < chunkSize {
+            var w = ByteWriter(capacity: 1 + ReplicationStreamFormat.trailerSize)
+            w.u8(ReplicationStreamFormat.trailerFrame)
+            w.u64(UInt64(statistics.dataFrames + statistics.zeroFrames))
+            w.raw(ReplicationStreamFormat.mapDigest(refs))
+            out.append(contentsOf: w.bytes)
+            hasher.update(out)
+            out.append(contentsOf: hasher.finalize())
+            finished = true
+            view.release()
+        } else {
+            hasher.update(out)
+        }
+        statistics.streamBytes += UInt64(out.count)
+        return out
+    }
+
+    private func appendFrame(index: Int, ref: BlockRef, to out: inout [UInt8]) throws {
+        switch selection {
+        case .all:
+            break
+        case .changed(let base):
+            guard base[index] != ref else { return }
+        case .differing(let target):
+            if ref.slot == 0 {
+                guard target.hash(ofBlock: index) != zeroHash[...] else { return }
+            } else {
+                try readBlock(index, ref: ref)
+                let hash = block.withUnsafeBytes { SHA256.hash($0) }
+                guard hash[...] != target.hash(ofBlock: index) else { return }
+                try emitData(index: index, crc: ref.crc, alreadyRead: true, to: &out)
+                return
+            }
+        }
+        if ref.slot == 0 {
+            var w = ByteWriter(capacity: 9)
+            w.u8(ReplicationStreamFormat.zeroFrame)
+            w.u64(UInt64(index))
+            out.append(contentsOf: w.bytes)
+            statistics.zeroFrames += 1
+        } else {
+            try emitData(index: index, crc: ref.crc, alreadyRead: false, to: &out)
+        }
+    }
+
+    private func readBlock(_ index: Int, ref: BlockRef) throws {
+        try block.withUnsafeMutableBytes { try disk.readBlock(index, ref: ref, point: point, into: $0) }
+    }
+
+    private func emitData(index: Int, crc: UInt32, alreadyRead: Bool, to out: inout [UInt8]) throws {
+        if !alreadyRead { try readBlock(index, ref: view.refs[index]) }
+        var encoding = ReplicationStreamFormat.raw
+        var storedLength = block.count
+        if let level = compressionLevel {
+            var destinationLength = uLongf(compressed.count)
+            let status = compressed.withUnsafeMutableBufferPointer { dst in
+                block.withUnsafeBufferPointer { src in
+                    compress2(dst.baseAddress, &destinationLength, src.baseAddress, uLong(src.count), level)
+                }
+            }
+            if status == Z_OK, Int(destinationLength) < block.count {
+                encoding = ReplicationStreamFormat.zlib
+                storedLength = Int(destinationLength)
+            }
+        }
+        var w = ByteWriter(capacity: 18)
+        w.u8(ReplicationStreamFormat.dataFrame)
+        w.u8(encoding)
+        w.u64(UInt64(index))
+        w.u32(UInt32(storedLength))
+        w.u32(crc)
+        out.append(contentsOf: w.bytes)
+        if encoding == ReplicationStreamFormat.zlib {
+            out.append(contentsOf: compressed[0..<storedLength])
+        } else {
+            out.append(contentsOf: block)
+        }
+        statistics.dataFrames += 1
+        statistics.blockBytes += UInt64(block.count)
+    }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let producer: ReplicationStreamProducer
+        public mutating func next() async throws -> [UInt8]? { try producer.nextChunk() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(producer: self) }
+}
