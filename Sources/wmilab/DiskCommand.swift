@@ -177,7 +177,7 @@ struct DiskCommand: ParsableCommand {
 
     struct Stream: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Write a replication stream: changes since point ID, or every block without --since.")
+            abstract: "Write a replication stream (to FILE, - for stdout): changes since point ID, or every block.")
         @Argument var path: String
         @Option var since: UInt64?
         @Option var point: UInt64?
@@ -188,11 +188,17 @@ struct DiskCommand: ParsableCommand {
             let level: Int32? = compress ? 1 : nil
             let producer = try since.map { try disk.makeDeltaStream(since: $0, point: point, compressionLevel: level) }
                 ?? disk.makeFullStream(point: point, compressionLevel: level)
-            guard FileManager.default.createFile(atPath: to, contents: nil),
-                  let output = FileHandle(forWritingAtPath: to) else { throw ValidationError("cannot write \(to)") }
-            while let chunk = try producer.nextChunk() { try output.write(contentsOf: Data(chunk)) }
-            try output.synchronize()
-            try output.close()
+            if to == "-" {
+                while let chunk = try producer.nextChunk() {
+                    try FileHandle.standardOutput.write(contentsOf: Data(chunk))
+                }
+            } else {
+                guard FileManager.default.createFile(atPath: to, contents: nil),
+                      let output = FileHandle(forWritingAtPath: to) else { throw ValidationError("cannot write \(to)") }
+                while let chunk = try producer.nextChunk() { try output.write(contentsOf: Data(chunk)) }
+                try output.synchronize()
+                try output.close()
+            }
             let s = producer.statistics
             FileHandle.standardError.write(Data(
                 "stream: \(s.streamBytes) bytes, \(s.dataFrames) data frames, \(s.zeroFrames) zero frames\n".utf8))
@@ -200,12 +206,15 @@ struct DiskCommand: ParsableCommand {
     }
 
     struct Apply: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply a replication stream atomically.")
+        static let configuration = CommandConfiguration(
+            abstract: "Apply a replication stream (from FILE, or - for stdin) atomically.")
         @Argument var file: String
         @Argument var path: String
         func run() throws {
             let disk = try VirtualDisk.open(at: path)
-            guard let input = FileHandle(forReadingAtPath: file) else { throw ValidationError("cannot read \(file)") }
+            guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
             let applier = ReplicationStreamApplier(disk: disk)
             while let data = try input.read(upToCount: 1 << 20), !data.isEmpty {
                 try data.withUnsafeBytes { try applier.feed($0) }
