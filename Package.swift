@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
+        .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
     ],

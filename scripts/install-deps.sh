@@ -10,7 +10,7 @@ want_pip=()
 case "${1:-build}" in
   build) ;;
   test)  want_apt+=(wsl uuid-runtime curl libxml2-utils); want_pip+=(pytest pypsrp pywinrm) ;;
-  bench) want_apt+=(wrk nginx-light curl); want_pip+=(pywbem pypsrp) ;;
+  bench) want_apt+=(wrk nginx-light curl time bc); want_pip+=(pywbem pypsrp) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac
 

@@ -6,8 +6,8 @@ import Providers
 /// The block-store disks of one lab host, one file per `WMILab_VirtualDisk.DeviceID`.
 ///
 /// A DeviceID is a Windows-looking path (`C:\ProgramData\wmilab\Virtual Hard Disks\app01.vhdx`); its file is
-/// named by the SHA-256 of the case-folded DeviceID, since Windows paths compare case-insensitively and may
-/// hold characters a file name cannot.
+/// the case-folded DeviceID with every character a file name should not hold replaced by `_`, since Windows
+/// paths compare case-insensitively.
 public actor LabDiskCatalog {
     public static let namespace: CIMNamespace = "root/wmilab"
 
@@ -48,6 +48,9 @@ public actor LabDiskCatalog {
     }
 
     static func fileName(for key: String) -> String {
-        SHA256.hash(Array(key.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined() + ".disk"
+        String(key.unicodeScalars.map { scalar -> Character in
+            let safe = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "-"
+            return safe ? Character(scalar) : "_"
+        }) + ".disk"
     }
 }
