@@ -71,5 +71,5 @@ import WSMan
 }
 
 extension EnumerationContexts.Page: Equatable {
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.items == rhs.items && lhs.context == rhs.context }
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.items == rhs.items && lhs.context == rhs.context }
 }
