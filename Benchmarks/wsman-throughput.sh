@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# WS-Man throughput: Identify and a Get of Msvm_ReplicationService on 1, 16 and 64 keep-alive connections
+# (wrk + Lua), against nginx serving the very same response bytes as a static file, measured in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.build/${CONFIG:-release}/wmilab
+DURATION=${DURATION:-5}
+work=$(mktemp -d)
+trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+WPORT=$(port); NPORT=$(port)
+"$BIN" serve --listen 127.0.0.1:$WPORT --data "$work/data" --log-level error >"$work/wmilab.log" 2>&1 &
+echo $! >"$work/wmilab.pid"
+AUTH="Authorization: Basic $(printf 'labuser:LabPass1!' | base64)"
+CT="Content-Type: application/soap+xml;charset=UTF-8"
+IDENTIFY='<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"><s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>'
+for _ in $(seq 100); do curl -sf -o /dev/null -H "$AUTH" -H "$CT" --data "$IDENTIFY" "http://127.0.0.1:$WPORT/wsman" && break; sleep 0.2; done
+
+RS=http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm_ReplicationService
+HOST=WMILAB-HV01  # the default --host-name
+GET="<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\"><s:Header><a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:MessageID>uuid:0A1B2C3D-0000-0000-0000-000000000001</a:MessageID><w:ResourceURI>$RS</w:ResourceURI><w:SelectorSet><w:Selector Name=\"CreationClassName\">Msvm_ReplicationService</w:Selector><w:Selector Name=\"Name\">replicasvc</w:Selector><w:Selector Name=\"SystemCreationClassName\">Msvm_ComputerSystem</w:Selector><w:Selector Name=\"SystemName\">$HOST</w:Selector></w:SelectorSet></s:Header><s:Body/></s:Envelope>"
+
+mkdir -p "$work/www"
+curl -sf -H "$AUTH" -H "$CT" --data "$IDENTIFY" "http://127.0.0.1:$WPORT/wsman" >"$work/www/identify"
+curl -sf -H "$AUTH" -H "$CT" --data "$GET" "http://127.0.0.1:$WPORT/wsman" >"$work/www/get" \
+  || { echo "Get failed: the lab's replication service is not where the benchmark expects it"; exit 1; }
+
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2; pid $work/nginx.pid; error_log $work/nginx-error.log; daemon on;
+events { worker_connections 1024; }
+http {
+  access_log off; default_type application/soap+xml; keepalive_requests 1000000;
+  server { listen 127.0.0.1:$NPORT; root $work/www; error_page 405 =200 \$uri; }
+}
+NGINX
+nginx -c "$work/nginx.conf"
+
+lua() { # $1 = body file
+  cat <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/soap+xml;charset=UTF-8"
+wrk.headers["Authorization"] = "Basic bGFidXNlcjpMYWJQYXNzMSE="
+local f = io.open("$1", "rb"); wrk.body = f:read("*a"); f:close()
+LUA
+}
+printf '%s' "$IDENTIFY" >"$work/identify.req"; printf '%s' "$GET" >"$work/get.req"
+lua "$work/identify.req" >"$work/identify.lua"; lua "$work/get.req" >"$work/get.lua"
+
+run() { # url script connections -> "rps p50 p99"
+  wrk -t2 -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>/dev/null | awk '
+    /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print rps, p50, p99}'
+}
+printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' op conns "wmilab rps" p50 p99 "nginx rps" p50 p99 ratio
+for op in identify get; do
+  for c in 1 16 64; do
+    read -r wr wp50 wp99 <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c")"
+    read -r nr np50 np99 <<<"$(run "http://127.0.0.1:$NPORT/$op" "$work/$op.lua" "$c")"
+    printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6.2f\n' "$op" "$c" "$wr" "$wp50" "$wp99" "$nr" "$np50" "$np99" \
+      "$(python3 -c "print($wr/$nr if $nr else 0)")"
+  done
+done
