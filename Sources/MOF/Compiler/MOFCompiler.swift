@@ -44,7 +44,8 @@ public struct MOFCompiler: Sendable {
             throw MOFSyntaxError(first.message, at: first.location)
         }
         guard let instance = state.lastInstance else {
-            throw MOFSyntaxError("expected 'instance of'", at: MOFSourceLocation(file: "<instance>", line: 1, column: 1))
+            let start = MOFSourceLocation(file: "<instance>", line: 1, column: 1)
+            throw MOFSyntaxError("expected 'instance of'", at: start)
         }
         return instance
     }

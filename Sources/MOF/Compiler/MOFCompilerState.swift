@@ -27,7 +27,8 @@ struct MOFCompilerState {
 
     mutating func compileFile(_ url: URL, includedFrom: MOFSourceLocation?) {
         guard includeDepth < 32 else {
-            error("includes nested too deeply at '\(url.path)'", includedFrom ?? MOFSourceLocation(file: url.path, line: 1, column: 1))
+            let at = includedFrom ?? MOFSourceLocation(file: url.path, line: 1, column: 1)
+            error("includes nested too deeply at '\(url.path)'", at)
             return
         }
         guard let data = FileManager.default.contents(atPath: url.path) else {

@@ -220,7 +220,8 @@ struct MOFParser {
             }
             list.set(
                 CIMQualifier(
-                    name: decl.name, value: value, flavors: decl.flavors.applying(q.flavors), explicitFlavors: q.flavors))
+                    name: decl.name, value: value, flavors: decl.flavors.applying(q.flavors),
+                    explicitFlavors: q.flavors))
         }
         return list
     }
@@ -404,7 +405,9 @@ struct MOFParser {
                 type = CIMDataType(.reference(typeName))
                 isRef = true
             } else {
-                guard let t = CIMType(name: typeName) else { throw MOFSyntaxError("unknown type '\(typeName)'", at: typeAt) }
+                guard let t = CIMType(name: typeName) else {
+                    throw MOFSyntaxError("unknown type '\(typeName)'", at: typeAt)
+                }
                 type = CIMDataType(t)
             }
             let pname = try name()
@@ -413,8 +416,8 @@ struct MOFParser {
                 try advance()
                 _ = try literal()
             }
-            _ = isRef
-            out.append(CIMParameter(name: pname, dataType: type, qualifiers: resolveQualifiers(pq, scope: .parameter, &state)))
+            let qualifiers = resolveQualifiers(pq, scope: isRef ? [.parameter, .reference] : .parameter, &state)
+            out.append(CIMParameter(name: pname, dataType: type, qualifiers: qualifiers))
             if isPunct(",") { try advance() } else if !isPunct(")") {
                 throw MOFSyntaxError("expected ',' or ')' \(found)", at: token.location)
             }
@@ -427,14 +430,18 @@ struct MOFParser {
 
     mutating func instanceDeclaration(_ state: inout MOFCompilerState, embedded: Bool) throws -> CIMInstance {
         try advance()
-        guard isKeyword("of") else { throw MOFSyntaxError("expected 'of' after 'instance' \(found)", at: token.location) }
+        guard isKeyword("of") else {
+            throw MOFSyntaxError("expected 'of' after 'instance' \(found)", at: token.location)
+        }
         try advance()
         let at = token.location
         let className = try name()
         var alias: String?
         if isKeyword("as") {
             try advance()
-            guard case .alias(let a) = token.kind else { throw MOFSyntaxError("expected an alias \(found)", at: token.location) }
+            guard case .alias(let a) = token.kind else {
+                throw MOFSyntaxError("expected an alias \(found)", at: token.location)
+            }
             alias = a
             try advance()
         }
