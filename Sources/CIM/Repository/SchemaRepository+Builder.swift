@@ -267,7 +267,7 @@ extension SchemaRepository {
 
         private static func propagated(_ list: CIMQualifierList) -> CIMQualifierList {
             CIMQualifierList(
-                list.elements.filter(\.flavors.toSubclass).map { q in
+                unique: list.elements.filter(\.flavors.toSubclass).map { q in
                     var q = q
                     q.propagated = true
                     return q

@@ -34,20 +34,21 @@ public struct CIMQualifierList: Hashable, Sendable, RandomAccessCollection, Expr
 
     public init(arrayLiteral elements: CIMQualifier...) { self.init(elements) }
 
+    /// Elements already known to have distinct names.
+    init(unique elements: [CIMQualifier]) { self.elements = elements }
+
     public var startIndex: Int { elements.startIndex }
     public var endIndex: Int { elements.endIndex }
     public subscript(position: Int) -> CIMQualifier { elements[position] }
 
     /// The qualifier named `name` (case-insensitive).
     public subscript(name: String) -> CIMQualifier? {
-        let lower = name.lowercased()
-        return elements.first { $0.name.lowercased() == lower }
+        elements.first { $0.name.equalsIgnoringCase(name) }
     }
 
     /// Adds or replaces (in place) the qualifier with the same name.
     public mutating func set(_ qualifier: CIMQualifier) {
-        let lower = qualifier.name.lowercased()
-        if let i = elements.firstIndex(where: { $0.name.lowercased() == lower }) {
+        if let i = elements.firstIndex(where: { $0.name.equalsIgnoringCase(qualifier.name) }) {
             elements[i] = qualifier
         } else {
             elements.append(qualifier)
@@ -96,5 +97,19 @@ public struct CIMQualifierDeclaration: Hashable, Sendable {
         self.defaultValue = defaultValue
         self.scopes = scopes
         self.flavors = flavors
+    }
+}
+
+extension String {
+    /// ASCII case-insensitive equality without allocating (falls back to lowercasing for non-ASCII).
+    func equalsIgnoringCase(_ other: String) -> Bool {
+        let a = utf8
+        let b = other.utf8
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) where x != y {
+            if x >= 0x80 || y >= 0x80 { return lowercased() == other.lowercased() }
+            guard x | 0x20 == y | 0x20, (x | 0x20) >= 0x61, (x | 0x20) <= 0x7A else { return false }
+        }
+        return true
     }
 }

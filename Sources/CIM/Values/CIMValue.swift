@@ -13,10 +13,10 @@ public enum CIMValue: Hashable, Sendable, CustomStringConvertible {
     case real64(Double)
     case char16(Character)
     case string(String)
-    case datetime(CIMDateTime)
-    case reference(CIMObjectPath)
+    indirect case datetime(CIMDateTime)
+    indirect case reference(CIMObjectPath)
     /// An embedded instance (a property or parameter with `EmbeddedInstance`/`EmbeddedObject`).
-    case instance(CIMInstance)
+    indirect case instance(CIMInstance)
     /// An array whose elements all have type `elementType`.
     case array([CIMValue], elementType: CIMType)
 
