@@ -125,9 +125,10 @@ public final class WSManDispatcher: WSManEndpoint {
         _ request: WSManRequest, options: EnumerateOptions, userName: String?
     ) async throws -> WSManResponseBody {
         guard let uri = try request.header.resourceURI(), uri.kind != .other,
-            let namespaceText = try request.header.cimNamespace(), let namespace = CIMNamespace(namespaceText)
+            let namespaceText = try request.header.cimNamespace(), let requestNamespace = CIMNamespace(namespaceText)
         else { throw WSManFault.invalidResourceURI(request.header.resourceURIText ?? "") }
         var projection: [String]?
+        var namespace = requestNamespace
         let instances: [CIMInstance]
         switch options.filter {
         case nil:
@@ -154,6 +155,8 @@ public final class WSManDispatcher: WSManEndpoint {
             }
         case .association(let filter):
             let object = try filter.object.objectPath(defaultNamespace: namespace)
+            // The object's EPR names its namespace; a DMTF wildcard URI without `__cimnamespace` does not.
+            namespace = object.namespace ?? namespace
             switch filter.kind {
             case .associatedInstances:
                 instances = try await objectManager.associators(
