@@ -52,7 +52,9 @@ struct WSManValueConverter {
 
     var expectedTypeName: String {
         if isEmbedded { return "embedded instance of " + (embeddedClass ?? "any class") + (type.isArray ? "[]" : "") }
-        if let referenceClass = type.scalar.referenceClass { return "\(referenceClass) REF" + (type.isArray ? "[]" : "") }
+        if let referenceClass = type.scalar.referenceClass {
+            return "\(referenceClass) REF" + (type.isArray ? "[]" : "")
+        }
         return type.description
     }
 
