@@ -273,6 +273,20 @@ struct ConversionTests {
         }
     }
 
+    @Test("an EmbeddedObject property takes an instance of any known class")
+    func embeddedObject() throws {
+        let declaration = try #require(schema.class(named: "Lab_Everything", in: ns)?.property(named: "Anything"))
+        #expect(declaration.wsmanEmbeddedInstanceClass == "")
+        let wire = WSManInstance(className: "Lab_Other", properties: [WSManProperty(name: "Name", value: .text("x"))])
+        let value = try convert(.instance(wire), declaration.dataType,
+                                embedded: declaration.wsmanEmbeddedInstanceClass)
+        #expect(value == .instance(CIMInstance(className: "Lab_Other", properties: [
+            .init(name: "Name", value: .string("x"), type: CIMDataType(.string)),
+        ])))
+        let plain = try #require(schema.class(named: "Lab_Everything", in: ns)?.property(named: "Text"))
+        #expect(plain.wsmanEmbeddedInstanceClass == nil)
+    }
+
     @Test("MOF embedded instances go to the parser closure, or fault without one")
     func embeddedMOF() throws {
         let mof = "instance of Msvm_ReplicationSettingData { InstanceID = \"m\"; };"
