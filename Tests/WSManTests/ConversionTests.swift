@@ -65,8 +65,6 @@ private enum ConversionSchema {
                          in: namespace)
         return builder.build().repository
     }()
-
-    static var fixtures: URL { WireFixtures.directory }
 }
 
 private let schema = ConversionSchema.repository
