@@ -33,10 +33,9 @@ extension WSManInstance {
                 throw .invalidParameter("The WS-Management service cannot process the request because the "
                     + "property '\(declaration.name)' is given twice. ")
             }
-            let embedded = declaration.embeddedInstanceClass ?? (declaration.isEmbeddedObject ? "" : nil)
             let value = try wire.value.cimValue(
-                as: declaration.dataType, embeddedInstanceClass: embedded, schema: schema, namespace: namespace,
-                mofInstanceParser: mofInstanceParser, named: declaration.name)
+                as: declaration.dataType, embeddedInstanceClass: declaration.wsmanEmbeddedInstanceClass,
+                schema: schema, namespace: namespace, mofInstanceParser: mofInstanceParser, named: declaration.name)
             typed.append((index, CIMInstance.Property(name: declaration.name, value: value,
                                                       type: declaration.dataType)))
         }

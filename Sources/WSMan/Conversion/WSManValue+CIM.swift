@@ -6,13 +6,14 @@ extension WSManValue {
     ///
     /// - Text parses with `CIMValue(parsingScalar:as:)` (booleans also as `TRUE`/`FALSE`, datetimes in the
     ///   DMTF, xs:dateTime and xs:duration forms, references as WMI `__PATH` strings).
-    /// - An array type takes `.array` or a single value (a one-element array); a scalar type takes a
-    ///   one-element `.array` but refuses more.
+    /// - An array type takes `.array` or a single value (a one-element array; null elements are
+    ///   dropped, CIM arrays hold no nulls); a scalar type takes a one-element `.array` but refuses more.
     /// - `.dateTime` children become `CIMDateTime` (xs:dateTime, xs:duration or the raw DMTF string).
     /// - `.reference` EPRs become object paths resolved against `namespace`; the class must be the
     ///   declared one or a subclass when the schema knows both.
     /// - Embedded instances: a value whose declaration has `EmbeddedInstance("X")` (pass `"X"` as
-    ///   `embeddedInstanceClass`), or `EmbeddedObject` (pass `""`, any class), or whose type is `.instance`.
+    ///   `embeddedInstanceClass`), or `EmbeddedObject` (pass `""`, any class), or whose type is `.instance`;
+    ///   `CIMProperty.wsmanEmbeddedInstanceClass` / `CIMParameter.wsmanEmbeddedInstanceClass` give the value.
     ///   `.instance` is typed against the class it names (or `X` when it names no known class); CIM-XML
     ///   text is decoded first; `.mof` text goes to `mofInstanceParser` (a fault when none is given).
     ///
@@ -52,7 +53,9 @@ struct WSManValueConverter {
 
     var expectedTypeName: String {
         if isEmbedded { return "embedded instance of " + (embeddedClass ?? "any class") + (type.isArray ? "[]" : "") }
-        if let referenceClass = type.scalar.referenceClass { return "\(referenceClass) REF" + (type.isArray ? "[]" : "") }
+        if let referenceClass = type.scalar.referenceClass {
+            return "\(referenceClass) REF" + (type.isArray ? "[]" : "")
+        }
         return type.description
     }
 
@@ -136,8 +139,8 @@ struct WSManValueConverter {
     }
 
     private func checkReferenceClass(_ path: CIMObjectPath, declared: String) throws(WSManFault) {
-        guard !declared.isEmpty, let pathNamespace = path.namespace ?? Optional(namespace),
-              schema.class(named: declared, in: pathNamespace) != nil,
+        let pathNamespace = path.namespace ?? namespace
+        guard !declared.isEmpty, schema.class(named: declared, in: pathNamespace) != nil,
               schema.class(named: path.className, in: pathNamespace) != nil
         else { return }
         guard schema.isSubclass(path.className, of: declared, in: pathNamespace) else {
