@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
         .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM"]),
-        .target(name: "HyperVReplica"),
+        .target(name: "HyperVReplica", dependencies: ["CIM", "Providers"]),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
             name: "WMILabMOF", path: "mof", exclude: ["README.md"],
@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "wmilab",
             dependencies: [
-                "CIM", "MOF", "BlockStore", "LabControl", "Providers", "Server", "WSManService", "WMILabMOF",
+                "CIM", "MOF", "BlockStore", "HyperVReplica", "LabControl", "Providers", "Server", "WSManService", "WMILabMOF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
             ] + nio
         ),

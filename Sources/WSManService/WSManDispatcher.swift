@@ -211,8 +211,9 @@ public final class WSManDispatcher: WSManEndpoint {
                     "The method \(method.name) has no input parameter \(parameter.name). ")
             }
             inParameters[declaration.name] = try parameter.value.cimValue(
-                as: declaration.dataType, embeddedInstanceClass: declaration.embeddedInstanceClass, schema: schema,
-                namespace: namespace, mofInstanceParser: mofParser(for: namespace))
+                as: declaration.dataType, embeddedInstanceClass: declaration.wsmanEmbeddedInstanceClass,
+                schema: schema, namespace: namespace, mofInstanceParser: mofParser(for: namespace),
+                named: declaration.name)
         }
         let result = try await objectManager.invokeMethod(method.name, on: target, inParameters: inParameters,
                                                           userName: userName)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CIM
 import Foundation
+import HyperVReplica
 import LabControl
 import Logging
 import MOF
@@ -87,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
         var registry = ProviderRegistry()
         let disks = try LabDiskCatalog(directory: directory.appendingPathComponent("disks"), store: store)
         registry.register(LabDiskProvider(catalog: disks), forClass: "WMILab_VirtualDisk", in: LabDiskCatalog.namespace)
+        registry.register(ReplicationServiceProvider(store: store), forClass: "Msvm_ReplicationService",
+                          in: ReplicationServiceProvider.namespace)
         let objectManager = ObjectManager(schema: schema, registry: registry, store: store, logger: logger)
 
         let dispatcher = WSManDispatcher(

@@ -17,7 +17,7 @@ def test_pypsrp_identify(lab):
 
 def test_pywinrm_identify_with_the_msWSMV_namespace(lab):
     # pywinrm users copy MS-WSMV's "identify" spelling; the answer is in "identity".
-    r = ET.fromstring(lab.winrm.send_message(IDENTIFY % WSMID.replace("identity", "identify")))
+    r = ET.fromstring(lab.winrm.send_message(IDENTIFY % WSMID.replace("/identity/", "/identify/")))
     fields = {el.tag.split("}")[1]: el.text for el in r.find("s:Body", NS)[0]}
     assert fields["ProductVendor"] == "Microsoft Corporation"
 

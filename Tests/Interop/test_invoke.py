@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from pypsrp.exceptions import WSManFaultError
 
-from lab import LABNS, NS, RS, V2, selector_set
+from lab import LABNS, NS, RS, V2, selector_set, selectors_of
 
 DISK = LABNS + "/WMILab_VirtualDisk"
 RSSD = V2 + "/Msvm_ReplicationServiceSettingData"
@@ -61,8 +61,10 @@ def test_read_with_pywinrm(lab):
 
 
 def test_digest_with_wsl(lab):
-    device, _ = disk_of(lab, "web01")
-    rc, out = lab.wsl("wsl", "invoke", DISK, "GetDigest", f"DeviceID={device}")
+    # wsl invoke enumerates the class (EnumerateEPR) and calls the method on the first instance it gets.
+    first = lab.enumerate_all(DISK, mode="EnumerateEPR")[0]
+    device = selectors_of(first)["DeviceID"]
+    rc, out = lab.wsl("wsl", "invoke", DISK, "GetDigest")
     assert rc == 0, out
     assert "GetDigest_OUTPUT" in out
     expected = psrp_invoke(lab, "GetDigest", device).find("{%s}Sha256" % DISK).text

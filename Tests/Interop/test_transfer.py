@@ -46,7 +46,7 @@ def test_create_get_put_delete_a_fault_instance_with_pypsrp(lab):
     ET.SubElement(new, "{%s}Kind" % FAULT).text = "2"
     ET.SubElement(new, "{%s}DelaySeconds" % FAULT).text = "0"
     created = lab.psrp.create(FAULT, new)
-    assert selectors_of(created) == {"FaultID": "interop-psrp-1"}
+    assert selectors_of(created) == {"FaultID": "interop-psrp-1", "__cimnamespace": "root/wmilab"}
 
     keys = selector_set([("FaultID", "interop-psrp-1")])
     inst = lab.psrp.get(FAULT, selector_set=keys).find("{%s}WMILab_Fault" % FAULT)
@@ -70,7 +70,7 @@ def test_create_and_delete_with_pywinrm(lab):
     body = {"p:WMILab_Fault": {"@xmlns:p": FAULT, "p:FaultID": "interop-winrm-1", "p:Kind": "1",
                                "p:ReturnCode": "32768"}}
     r = lab.winrm_call(T + "Create", FAULT, body=body)
-    assert [s.text for s in r.iter("{%s}Selector" % NS["w"])] == ["interop-winrm-1"]
+    assert [s.text for s in r.iter("{%s}Selector" % NS["w"])] == ["interop-winrm-1", "root/wmilab"]
     lab.winrm_call(T + "Delete", FAULT, [("FaultID", "interop-winrm-1")])
     from winrm.exceptions import WSManFaultError as WinRMFault
     with pytest.raises(WinRMFault) as e:

@@ -20,7 +20,8 @@ enum TypedValue {
         switch (value, type) {
         case (.string(let text), _):
             return try CIMValue(parsingScalar: text, as: type)
-        case (.reference, .reference), (.instance, .instance):
+        case (.reference, .reference), (.instance, .instance), (.instance, .string):
+            // An EmbeddedInstance/EmbeddedObject parameter is declared `string`; the WS-Man layer typed it already.
             return value
         case (_, .string):
             throw CIMError.typeMismatch("a \(value.type) value was given where a string is declared")
