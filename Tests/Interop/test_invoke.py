@@ -60,15 +60,17 @@ def test_read_with_pywinrm(lab):
     assert out[-1].tag == "{%s}ReturnValue" % DISK  # ReturnValue comes last
 
 
-def test_digest_with_wsl(lab):
-    # wsl invoke enumerates the class (EnumerateEPR) and calls the method on the first instance it gets.
-    first = lab.enumerate_all(DISK, mode="EnumerateEPR")[0]
-    device = selectors_of(first)["DeviceID"]
-    rc, out = lab.wsl("wsl", "invoke", DISK, "GetDigest")
+def test_wsl_invoke_with_an_embedded_instance(lab):
+    # wsl invoke enumerates the class (EnumerateEPR), copies the first EPR's selectors into its Invoke and
+    # inserts Name=RFILE:file parameters verbatim, so the embedded instance goes pre-escaped. (wsl's shell
+    # loop drops backslashes from copied selectors, so it cannot address WMILab_VirtualDisk's path keys.)
+    rsd = ("&lt;INSTANCE CLASSNAME=\"Msvm_ReplicationServiceSettingData\"&gt;"
+           "&lt;PROPERTY NAME=\"HttpsPort\" TYPE=\"uint16\"&gt;&lt;VALUE&gt;8443&lt;/VALUE&gt;&lt;/PROPERTY&gt;"
+           "&lt;/INSTANCE&gt;")
+    rc, out = lab.wsl("wsl", "invoke", RS, "ModifyServiceSettings", "SettingData=RFILE:" + lab.wsl_file("rsd.txt", rsd))
     assert rc == 0, out
-    assert "GetDigest_OUTPUT" in out
-    expected = psrp_invoke(lab, "GetDigest", device).find("{%s}Sha256" % DISK).text
-    assert expected in out
+    assert "ModifyServiceSettings_OUTPUT" in out
+    assert _service_settings(lab).find("{%s}HttpsPort" % RSSD).text == "8443"
 
 
 def test_out_of_range_read_is_refused_with_invalid_parameter(lab):
