@@ -69,7 +69,3 @@ import WSMan
         #expect(await contexts.pull(busy, maxElements: 1) != nil)
     }
 }
-
-extension EnumerationContexts.Page: Equatable {
-    static func == (lhs: Self, rhs: Self) -> Bool { lhs.items == rhs.items && lhs.context == rhs.context }
-}
