@@ -470,6 +470,50 @@ struct ModelMethodsTests {
         #expect(declared == expected)
     }
 
+    @Test("the compiled schema has the method with the documented signature", arguments: documentedMethods)
+    func compiledSchemaHasMethod(_ method: ModelMethod) throws {
+        let schema = try #require(Self.compiledSchema)
+        let namespace = try CIMNamespace(parsing: method.namespace)
+        let cls = try #require(schema.class(named: method.className, in: namespace), "no class \(method.className)")
+        let declared = try #require(cls.method(named: method.methodName), "no method \(method.methodName)")
+        let expected = try method.parameters.map { try #require(ExpectedParameter($0)) }
+        #expect(declared.parameters.map(\.name.localizedLowercase) == expected.map(\.name.localizedLowercase))
+        for (parameter, wanted) in zip(declared.parameters, expected) {
+            let direction: ExpectedParameter.Direction =
+                switch parameter.direction {
+                case .in: .in
+                case .out: .out
+                default: .inout
+                }
+            #expect(direction == wanted.direction, "\(parameter.name) direction")
+            #expect(parameter.dataType.isArray == wanted.isArray, "\(parameter.name) array")
+            if wanted.isReference {
+                #expect(parameter.referenceClass?.lowercased() == wanted.typeName.lowercased(), "\(parameter.name)")
+            } else {
+                #expect(parameter.dataType.scalar.name.lowercased() == wanted.typeName.lowercased(), "\(parameter.name)")
+            }
+            #expect(parameter.embeddedInstanceClass?.lowercased() == wanted.embeddedInstanceClass?.lowercased(),
+                    "\(parameter.name) EmbeddedInstance")
+        }
+    }
+
+    @Test("mof/wmilab.mof and the default lab compile with zero errors")
+    func schemaAndLabCompile() throws {
+        let compilation = MOFCompiler().compile(files: [
+            packageRoot.appendingPathComponent("mof/wmilab.mof"),
+            packageRoot.appendingPathComponent("mof/lab/default.mof"),
+        ])
+        #expect(compilation.errors.isEmpty, "\(compilation.errors)")
+        let served = Set(compilation.repository.namespaces.map(\.name))
+        #expect(Set([v2, storage, sm, lab]).isSubset(of: served))
+        #expect(compilation.repository.instanceCount > 0)
+    }
+
+    private static let compiledSchema: SchemaRepository? = {
+        let compilation = MOFCompiler().compile(files: [packageRoot.appendingPathComponent("mof/wmilab.mof")])
+        return compilation.succeeded ? compilation.repository : nil
+    }()
+
     /// The parameter list of a method declaration `    uint32 Name(...)` in MOF text, with qualifier
     /// blocks removed.
     private func methodDeclaration(named name: String, in text: String) -> String? {
