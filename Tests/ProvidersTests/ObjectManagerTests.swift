@@ -496,4 +496,22 @@ struct ObjectManagerTests {
             #expect(gone?.code == .notFound)
         }
     }
+
+    @Test(
+        "ValueMap entries and ranges admit their values",
+        arguments: [
+            ("2", true), ("3", true), ("10", true), ("12", true), ("32768", true), ("65535", true),
+            ("0", false), ("9", false), ("13", false), ("32767", false),
+        ])
+    func valueMapMembership(_ text: String, _ allowed: Bool) async throws {
+        try await Self.withLab { manager in
+            let status = await Self.status {
+                _ = try await manager.invokeMethod(
+                    "RequestStateChange", on: Self.systemPath("Lab_System", "B"),
+                    inParameters: ["RequestedState": .string(text)], userName: nil)
+            }
+            #expect((status == nil) == allowed)
+            if !allowed { #expect(status?.code == .invalidParameter) }
+        }
+    }
 }
