@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
-        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb]),
+        .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb, log]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
