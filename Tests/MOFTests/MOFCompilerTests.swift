@@ -99,4 +99,22 @@ import Testing
             _ = try MOFCompiler.parseInstance("instance of X { N = -1; };", in: .rootCIMV2, schema: schema)
         }
     }
+
+    @Test func embeddedInstanceValues() throws {
+        let result = MOFCompiler().compile(source: """
+            class Settings { [Key] string Id; uint16 Port; };
+            class Holder { [Key] string Id; [EmbeddedInstance("Settings")] string Current; };
+            instance of Holder { Id = "h"; Current = instance of Settings { Id = "s"; Port = 8080; }; };
+            instance of Holder { Id = "bad"; Current = instance of Settings { Port = "x"; }; };
+            """)
+        #expect(result.errors.count == 1)
+        #expect(result.errors.first?.location.line == 4)
+        let holder = try #require(result.repository.instances(of: "Holder", in: .rootCIMV2).first)
+        guard case .instance(let embedded)? = holder["Current"] else {
+            Issue.record("Current is not an embedded instance: \(String(describing: holder["Current"]))")
+            return
+        }
+        #expect(embedded.className == "Settings")
+        #expect(embedded["Port"] == .uint16(8080))
+    }
 }

@@ -454,7 +454,9 @@ struct MOFParser {
             let propAt = token.location
             let pname = try name()
             try expect("=")
-            let lit = try literal()
+            // A property value may itself be an instance (DSP0221 embedded instance: `P = instance of X { … };`).
+            let lit: MOFLiteral =
+                try isKeyword("instance") ? .instance(instanceDeclaration(&state, embedded: true)) : literal()
             try expect(";")
             guard let cls else { continue }
             guard let prop = cls.property(named: pname) else {
