@@ -111,17 +111,15 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         async let running: Void = group.run()
         let bound = try await server.boundAddresses()
-        let names = serverUsers.map(\.name).joined(separator: ", ")
+        // One line at start: where to connect and as whom (the password only when it is the documented default).
+        let credentials = users.isEmpty ? "labuser / LabPass1!" : serverUsers.map(\.name).joined(separator: ", ")
         var started = Logger(label: "wmilab")
         started.logLevel = .info
         started.notice(
             "serving", metadata: [
-                "url": "http://\(bound.http.map(\.description) ?? listen)/wsman",
-                "users": "\(names)", "host": "\(hostName)", "data": "\(directory.path)",
+                "url": "http://\(bound.http.map(\.description) ?? listen)/wsman", "credentials": "\(credentials)",
+                "host": "\(hostName)", "data": "\(directory.path)",
             ])
-        if users.isEmpty {
-            FileHandle.standardError.write(Data("wmilab: credentials labuser / LabPass1!\n".utf8))
-        }
         try await running
     }
 
