@@ -48,7 +48,7 @@ printf '%s' "$IDENTIFY" >"$work/identify.req"; printf '%s' "$GET" >"$work/get.re
 lua "$work/identify.req" >"$work/identify.lua"; lua "$work/get.req" >"$work/get.lua"
 
 run() { # url script connections -> "rps p50 p99"
-  wrk -t2 -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>/dev/null | awk '
+  wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>/dev/null | awk '
     /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print rps, p50, p99}'
 }
 printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' op conns "wmilab rps" p50 p99 "nginx rps" p50 p99 ratio
