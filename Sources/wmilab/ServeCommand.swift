@@ -90,7 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
         registry.register(LabDiskProvider(catalog: disks), forClass: "WMILab_VirtualDisk", in: LabDiskCatalog.namespace)
         registry.register(ReplicationServiceProvider(store: store), forClass: "Msvm_ReplicationService",
                           in: ReplicationServiceProvider.namespace)
-        let objectManager = ObjectManager(schema: schema, registry: registry, store: store, logger: logger)
+        let objectManager = ObjectManager(
+            schema: schema, registry: registry, store: store, logger: logger,
+            interceptor: LabFaultInjector(store: store, timeScale: timeScale))
 
         let dispatcher = WSManDispatcher(
             objectManager: objectManager, configuration: WSManServiceConfiguration(hostName: hostName),

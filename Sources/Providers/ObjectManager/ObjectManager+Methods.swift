@@ -31,6 +31,11 @@ extension ObjectManager {
             }
             parameters[parameter.name] = try typedArgument(value, for: parameter, of: declared)
         }
+        if let interceptor,
+            let result = try await interceptor.intercept(declared.name, on: path, context: context(namespace, userName))
+        {
+            return result
+        }
         guard let provider = registry.methodProvider(for: cls.name, in: namespace, schema: schema) else {
             throw CIMStatus.notSupported("Method \(declared.name) of \(cls.name) is not supported")
         }

@@ -12,12 +12,17 @@ public final class ObjectManager: Sendable {
     let registry: ProviderRegistry
     let store: InstanceStore
     let logger: Logger
+    let interceptor: (any MethodInterceptor)?
 
-    public init(schema: SchemaRepository, registry: ProviderRegistry, store: InstanceStore, logger: Logger) {
+    public init(
+        schema: SchemaRepository, registry: ProviderRegistry, store: InstanceStore, logger: Logger,
+        interceptor: (any MethodInterceptor)? = nil
+    ) {
         self.schema = schema
         self.registry = registry
         self.store = store
         self.logger = logger
+        self.interceptor = interceptor
     }
 
     // MARK: Instances
