@@ -310,20 +310,7 @@ struct MOFParser {
             do {
                 let featureAt = token.location
                 let fq = try qualifierList()
-                let typeAt = token.location
-                let typeName = try name()
-                var type: CIMDataType
-                var isRef = false
-                if isKeyword("ref") {
-                    try advance()
-                    type = CIMDataType(.reference(typeName))
-                    isRef = true
-                } else {
-                    guard let t = CIMType(name: typeName) else {
-                        throw MOFSyntaxError("unknown type '\(typeName)'", at: typeAt)
-                    }
-                    type = CIMDataType(t)
-                }
+                var (type, isRef) = try declaredType()
                 let memberAt = token.location
                 let memberName = try name()
                 if !seen.insert(memberName.lowercased()).inserted {
@@ -391,25 +378,26 @@ struct MOFParser {
         return CIMDataType(type.scalar, isArray: true, arraySize: size)
     }
 
+    /// `TypeName` or `ClassName REF`: the declared type of a property, method or parameter.
+    mutating func declaredType() throws -> (CIMDataType, isReference: Bool) {
+        let typeAt = token.location
+        let typeName = try name()
+        if isKeyword("ref") {
+            try advance()
+            return (CIMDataType(.reference(typeName)), true)
+        }
+        guard let scalar = CIMType(name: typeName) else {
+            throw MOFSyntaxError("unknown type '\(typeName)'", at: typeAt)
+        }
+        return (CIMDataType(scalar), false)
+    }
+
     mutating func parameterList(_ state: inout MOFCompilerState) throws -> [CIMParameter] {
         try expect("(")
         var out: [CIMParameter] = []
         while !isPunct(")") {
             let pq = try qualifierList()
-            let typeAt = token.location
-            let typeName = try name()
-            var type: CIMDataType
-            var isRef = false
-            if isKeyword("ref") {
-                try advance()
-                type = CIMDataType(.reference(typeName))
-                isRef = true
-            } else {
-                guard let t = CIMType(name: typeName) else {
-                    throw MOFSyntaxError("unknown type '\(typeName)'", at: typeAt)
-                }
-                type = CIMDataType(t)
-            }
+            var (type, isRef) = try declaredType()
             let pname = try name()
             type = try arraySuffix(type)
             if isPunct("=") {
