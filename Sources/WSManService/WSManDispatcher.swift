@@ -177,11 +177,10 @@ public final class WSManDispatcher: WSManEndpoint {
     private func item(
         for instance: CIMInstance, mode: EnumerationMode, namespace: CIMNamespace, projection: [String]?
     ) -> EnumerationItem {
-        let objectNamespace = namespace
-        let wire = { instance.wsmanInstance(schema: self.schema, namespace: objectNamespace, properties: projection) }
+        let wire = { instance.wsmanInstance(schema: self.schema, namespace: namespace, properties: projection) }
         let epr = {
-            EndpointReference(self.objectManager.path(of: instance, in: objectNamespace),
-                              defaultNamespace: objectNamespace)
+            EndpointReference(self.objectManager.path(of: instance, in: namespace),
+                              defaultNamespace: namespace)
         }
         switch mode {
         case .objects: return .object(wire())

@@ -231,17 +231,7 @@ struct MOFParser {
         let at = token.location
         let qname = try name()
         try expect(":")
-        var type = try dataTypeName()
-        if isPunct("[") {
-            try advance()
-            var size: Int?
-            if case .integer(_, let m) = token.kind {
-                size = Int(m)
-                try advance()
-            }
-            try expect("]")
-            type = CIMDataType(type.scalar, isArray: true, arraySize: size)
-        }
+        let type = try arraySuffix(dataTypeName())
         var defaultValue: CIMValue?
         if isPunct("=") {
             try advance()
