@@ -22,9 +22,11 @@ public final class LabDiskProvider: MethodProvider, @unchecked Sendable {
     static let maxReadLength: UInt32 = 16 << 20
 
     private let catalog: LabDiskCatalog
+    private let faults: LabDiskWriteFaults?
 
-    public init(catalog: LabDiskCatalog) {
+    public init(catalog: LabDiskCatalog, faults: LabDiskWriteFaults? = nil) {
         self.catalog = catalog
+        self.faults = faults
     }
 
     public func invokeMethod(
@@ -44,6 +46,7 @@ public final class LabDiskProvider: MethodProvider, @unchecked Sendable {
                 return Self.result(.invalidParameter)
             }
             do {
+                try faults?.checkWrite(to: deviceID)
                 try disk.write([UInt8](bytes), at: offset)
             } catch {
                 context.logger.warning("WriteData failed", metadata: ["disk": "\(deviceID)", "error": "\(error)"])

@@ -5,6 +5,7 @@ import HyperVReplica
 import LabControl
 import Logging
 import MOF
+import PeerTransport
 import Providers
 import Server
 import ServiceLifecycle
@@ -49,13 +50,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "Lab seconds per wall-clock second.")
     var timeScale: Double = 1
 
+    @Option(name: .customLong("replication-secret"),
+            help: "Secret shared by every host of the lab, authenticating replication traffic (AuthenticationType 1).")
+    var replicationSecret = PeerEndpoint.defaultSecret
+
+    @Option(name: .customLong("replication-certificate"),
+            help: "PEM client certificate this host presents to peers for AuthenticationType 2.")
+    var replicationCertificate: String?
+
+    @Option(name: .customLong("replication-key"), help: "PEM private key of --replication-certificate.")
+    var replicationKey: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .notice
 
     func validate() throws {
         guard timeScale > 0 else { throw ValidationError("--time-scale must be positive") }
-        for peer in peers where !peer.contains("=") {
-            throw ValidationError("--peer takes HOSTNAME=ADDR:PORT, not \(peer)")
+        do {
+            _ = try PeerDirectory(parsing: peers)
+        } catch {
+            throw ValidationError("--peer: \(error)")
+        }
+        if (replicationCertificate == nil) != (replicationKey == nil) {
+            throw ValidationError("--replication-certificate and --replication-key go together")
         }
     }
 
@@ -85,11 +102,31 @@ struct ServeCommand: AsyncParsableCommand {
             try LabLoader(hostName: hostName).seed(instances, into: store, database: database)
         }
 
-        var registry = ProviderRegistry()
+        let clock = ScaledLabClock(timeScale: timeScale)
+        let jobs = try JobQueue(store: store, clock: clock, logger: logger)
         let disks = try LabDiskCatalog(directory: directory.appendingPathComponent("disks"), store: store)
-        registry.register(LabDiskProvider(catalog: disks), forClass: "WMILab_VirtualDisk", in: LabDiskCatalog.namespace)
-        registry.register(ReplicationServiceProvider(store: store), forClass: "Msvm_ReplicationService",
-                          in: ReplicationServiceProvider.namespace)
+        let diskFaults = LabDiskWriteFaults(store: store)
+        let peerClient = PeerClient(
+            hostName: hostName, secret: replicationSecret, directory: try PeerDirectory(parsing: peers),
+            tls: replicationCertificate.flatMap { certificate in
+                replicationKey.map { PeerClientTLS(certificatePath: certificate, privateKeyPath: $0) }
+            },
+            linkCheck: LabPeerLinkFaults(store: store, timeScale: timeScale).linkCheck, logger: logger)
+        let engine = try ReplicationEngine(
+            hostName: hostName, store: store, database: database, schema: schema, disks: disks,
+            diskFaults: diskFaults, jobs: jobs, peers: peerClient, clock: clock, logger: logger)
+        await engine.start()
+
+        let v2 = ReplicationServiceProvider.namespace
+        var registry = ProviderRegistry()
+        registry.register(LabDiskProvider(catalog: disks, faults: diskFaults), forClass: "WMILab_VirtualDisk",
+                          in: LabDiskCatalog.namespace)
+        registry.register(ReplicationServiceProvider(store: store, engine: engine), forClass: "Msvm_ReplicationService",
+                          in: v2)
+        registry.register(ComputerSystemProvider(engine: engine), forClass: "Msvm_ComputerSystem", in: v2)
+        let jobProvider = JobProvider(queue: jobs, errorClass: "Msvm_Error", owningEntity: "Microsoft-Windows-Hyper-V-VMMS")
+        registry.register(jobProvider, forClass: "Msvm_ConcreteJob", in: v2)
+        registry.register(jobProvider, forClass: "Msvm_AffectedJobElement", in: v2)
         let objectManager = ObjectManager(
             schema: schema, registry: registry, store: store, logger: logger,
             interceptor: LabFaultInjector(store: store, timeScale: timeScale))
@@ -108,7 +145,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             configuration.tls = ServerTLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
         }
-        let server = try WSManHTTPServer(configuration: configuration, endpoint: dispatcher, logger: logger)
+        let replicationRoute = try StreamingRoute(
+            pathPrefix: PeerEndpoint.pathPrefix,
+            endpoint: PeerEndpoint(hostName: hostName, secret: replicationSecret, handler: engine, logger: logger),
+            authenticatesItself: true)
+        let server = try WSManHTTPServer(
+            configuration: configuration, endpoint: dispatcher, streamingRoutes: [replicationRoute], logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         async let running: Void = group.run()
@@ -122,7 +164,13 @@ struct ServeCommand: AsyncParsableCommand {
                 "url": "http://\(bound.http.map(\.description) ?? listen)/wsman", "credentials": "\(credentials)",
                 "host": "\(hostName)", "data": "\(directory.path)",
             ])
-        try await running
+        do {
+            try await running
+        } catch {
+            try? await peerClient.shutdown()
+            throw error
+        }
+        try await peerClient.shutdown()
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -1,5 +1,5 @@
 /// The counters of one statistics window (`Msvm_ReplicationStatistics`), enough to evaluate health.
-public struct ReplicationCounters: Sendable, Hashable {
+public struct ReplicationCounters: Sendable, Hashable, Codable {
     /// `ReplicationSuccessCount`
     public var successCount: UInt32
     /// `ReplicationMissCount`

@@ -1,6 +1,6 @@
 /// `Msvm_ComputerSystem.EnabledState` of a virtual machine. The state machine only reads it for the
 /// "virtual machine must be Off" guards; `.disabled` (3) is Off.
-public enum EnabledState: UInt16, CaseIterable, Sendable, Hashable {
+public enum EnabledState: UInt16, CaseIterable, Sendable, Hashable, Codable {
     case unknown = 0
     case other = 1
     /// Running.

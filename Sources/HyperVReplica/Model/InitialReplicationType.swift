@@ -1,5 +1,5 @@
 /// `InitialReplicationType` of `Msvm_ReplicationService.StartReplication`.
-public enum InitialReplicationType: UInt16, CaseIterable, Sendable, Hashable {
+public enum InitialReplicationType: UInt16, CaseIterable, Sendable, Hashable, Codable {
     case networkTransfer = 1
     /// Written to a directory and imported on the recovery host with `ImportInitialReplica`.
     case export = 2

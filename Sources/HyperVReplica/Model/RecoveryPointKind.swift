@@ -1,7 +1,7 @@
 /// The kind of recovery point (`Msvm_VirtualSystemSettingData.VirtualSystemType` of a replica snapshot) that
 /// `InitiateFailover` or `TestReplicaSystem` uses. The provider resolves a Null `SnapshotSettingData` to the
 /// latest point before asking the state machine.
-public enum RecoveryPointKind: Sendable, Hashable, CaseIterable {
+public enum RecoveryPointKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// `Microsoft:Hyper-V:Snapshot:Replica:Standard`
     case standard
     /// `Microsoft:Hyper-V:Snapshot:Replica:ApplicationConsistent`

@@ -1,5 +1,5 @@
 /// `Msvm_ComputerSystem.ReplicationMode`: the role a virtual machine plays in Hyper-V Replica.
-public enum ReplicationMode: UInt16, CaseIterable, Sendable, Hashable {
+public enum ReplicationMode: UInt16, CaseIterable, Sendable, Hashable, Codable {
     case none = 0
     case primary = 1
     /// WMI calls this value "Replica"; the recovery side of a relationship.

@@ -1,5 +1,5 @@
 /// Which of a virtual machine's two replication relationships a call or event concerns.
-public enum ReplicationRelationshipSide: UInt8, CaseIterable, Sendable, Hashable {
+public enum ReplicationRelationshipSide: UInt8, CaseIterable, Sendable, Hashable, Codable {
     /// `…\HVR\0`: the relationship between the primary and the replica.
     case primary = 0
     /// `…\HVR\1`: on a replica VM, the relationship to its extended replica.

@@ -1,6 +1,6 @@
 /// `ReplicationState` of `Msvm_ReplicationRelationship` (and the deprecated copy on `Msvm_ComputerSystem`),
 /// with the values and names of the WMI reference. Values 15–21 exist from Windows 10 1703.
-public enum ReplicationState: UInt16, CaseIterable, Sendable, Hashable {
+public enum ReplicationState: UInt16, CaseIterable, Sendable, Hashable, Codable {
     case disabled = 0
     case readyForReplication = 1
     case waitingToCompleteInitialReplication = 2

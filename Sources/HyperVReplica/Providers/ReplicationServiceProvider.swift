@@ -6,8 +6,8 @@ import Providers
 /// (`ModifyServiceSettings`) and its authorization entries, and the CIM_Service state methods, which the
 /// Hyper-V Replica service does not support (A.1: they return 1).
 ///
-/// Methods that move data (CreateReplicationRelationship, StartReplication, …) belong to the replication
-/// engine; until it is registered they answer WBEM_E_NOT_SUPPORTED through the object manager.
+/// The methods that act on a virtual machine's replication (CreateReplicationRelationship, StartReplication, …)
+/// go to the ``ReplicationEngine``.
 public struct ReplicationServiceProvider: MethodProvider {
     public static let namespace: CIMNamespace = "root/virtualization/v2"
     static let settingsClass = "Msvm_ReplicationServiceSettingData"
@@ -20,9 +20,14 @@ public struct ReplicationServiceProvider: MethodProvider {
     static let writableAuthorization = ["AllowedPrimaryHostSystem", "TrustGroup", "ReplicaStorageLocation", "ElementName"]
 
     private let store: InstanceStore
+    private let engine: ReplicationEngine
+    /// Base64 DER of the certificates `GetSystemCertificates` lists (the host's TLS certificate, when it has one).
+    private let systemCertificates: [String]
 
-    public init(store: InstanceStore) {
+    public init(store: InstanceStore, engine: ReplicationEngine, systemCertificates: [String] = []) {
         self.store = store
+        self.engine = engine
+        self.systemCertificates = systemCertificates
     }
 
     public func invokeMethod(
@@ -53,9 +58,37 @@ public struct ReplicationServiceProvider: MethodProvider {
             guard let existing = authorizationEntry(for: host) else { return Self.result(.invalidParameter) }
             try store.delete(at: Self.path(of: existing, className: Self.authorizationClass), in: Self.namespace)
             return Self.result(.completed)
+        case "getsystemcertificates":
+            return MethodResult(returnValue: .uint32(0), outParameters: [
+                ("EncodedCertificates", .array(systemCertificates.map { .string($0) }, elementType: .string)),
+            ])
+        case "setfailovernetworkadaptersettings":
+            return try setFailoverNetworkAdapterSettings(inParameters)
+        case "setauthorizationentry":
+            guard case .instance(let entry)? = inParameters["AuthorizationEntry"] ?? nil,
+                entry["AllowedPrimaryHostSystem"]?.stringValue?.isEmpty == false
+            else { return Self.result(.invalidParameter) }
+            return authorizationEntry(for: entry["AllowedPrimaryHostSystem"]?.stringValue ?? "") == nil
+                ? try addAuthorizationEntry(entry) : try modifyAuthorizationEntry(entry)
         default:
-            throw CIMStatus.notSupported("Msvm_ReplicationService.\(method) is not implemented by this lab yet")
+            return try await engine.invoke(method, inParameters)
         }
+    }
+
+    /// Stores the failover IP settings of a VM's network adapters (A.8); IPAddresses and DHCPEnabled are required.
+    private func setFailoverNetworkAdapterSettings(_ parameters: [String: CIMValue?]) throws -> MethodResult {
+        guard case .array(let settings, _)? = parameters["NetworkSettings"] ?? nil else {
+            return Self.result(.invalidParameter)
+        }
+        for case .instance(let setting) in settings {
+            guard setting["DHCPEnabled"]?.boolValue != nil, setting.hasProperty("IPAddresses") else {
+                return Self.result(.invalidParameter)
+            }
+            var stored = setting
+            stored["InstanceID"] = stored["InstanceID"] ?? .string("Microsoft:" + UUID().uuidString)
+            try store.insert(stored, in: Self.namespace, replacing: true)
+        }
+        return Self.result(.completed)
     }
 
     private func modifyServiceSettings(_ settings: CIMInstance) throws -> MethodResult {

@@ -1,7 +1,7 @@
 /// The state of one `Msvm_ReplicationRelationship` (`\HVR\0` or `\HVR\1`) as the state machine tracks it.
-public struct ReplicationRelationshipStatus: Sendable, Hashable {
+public struct ReplicationRelationshipStatus: Sendable, Hashable, Codable {
     /// An operation waiting for its `StartTime`.
-    public enum ScheduledOperation: Sendable, Hashable {
+    public enum ScheduledOperation: Sendable, Hashable, Codable {
         case initialReplication(InitialReplicationType)
         case resynchronization
     }

@@ -5,7 +5,7 @@
 /// (32775 outside an operation's guard). It performs no I/O and reads no clock; the provider persists its
 /// fields, rebuilds it with ``init(mode:enabledState:usesExternalReplicationProvider:primary:extended:)``,
 /// keeps ``enabledState`` current and performs the actions.
-public struct ReplicationStateMachine: Sendable, Hashable {
+public struct ReplicationStateMachine: Sendable, Hashable, Codable {
     /// `Msvm_ComputerSystem.ReplicationMode`.
     public var mode: ReplicationMode
     /// The VM's power state, read by the "VM must be Off" guards.
