@@ -261,8 +261,11 @@ struct JobQueueTests {
     func storageJob() async throws {
         let lab = try JobTestLab()
         let namespace: CIMNamespace = "root/Microsoft/Windows/Storage"
+        let disk = CIMObjectPath(
+            namespace: namespace, className: "MSFT_VirtualDisk", keys: ["ObjectId": .string("{1}\\lab\\disk-1")])
         let description = JobDescription(
-            namespace: namespace, className: "MSFT_StorageJob", jobType: nil, caption: "Create Replica")
+            namespace: namespace, className: "MSFT_StorageJob", jobType: nil, caption: "Create Replica",
+            affectedElements: [disk])
         let job = try lab.queue.start(description) { progress in progress.report(percent: 50) }
         #expect(job.keyBindings.map(\.name) == ["ObjectId"])
         #expect(await lab.queue.wait(for: job) == .completed)
@@ -270,6 +273,11 @@ struct JobQueueTests {
         #expect(uint(instance, "JobState") == 7 && uint(instance, "PercentComplete") == 100)
         #expect(instance["IsBackgroundTask"] == .boolean(false))
         #expect(!instance.hasProperty("JobType") && !instance.hasProperty("InstanceID"))
+        // The storage namespace's own association links the job to the disk.
+        let links = lab.store.instances(of: "MSFT_StorageJobToAffectedStorageObject", in: namespace)
+        #expect(links.count == 1)
+        #expect(links.first?["StorageJob"]?.referenceValue?.refersToSameInstance(as: job) == true)
+        #expect(links.first?["AffectedStorageObject"]?.referenceValue?.refersToSameInstance(as: disk) == true)
     }
 
     @Test("starting a job of a class that is not a job class is a clear error", arguments: [

@@ -7,7 +7,8 @@ import Logging
 /// affects, removed `TimeBeforeRemoval` of lab time after it ends, and failed with a clear error when the process
 /// died under it (see `init`).
 ///
-/// Every change of a job is committed to the store before the call that makes it returns.
+/// Every change of a job is committed to the store before the call that makes it returns. Open the queue after
+/// the lab has been seeded into the store, and register a `JobProvider` over it for the job classes.
 public final class JobQueue: @unchecked Sendable {
     /// What the queue keeps about each job it knows, running or waiting for removal.
     struct Record {
@@ -58,7 +59,8 @@ public final class JobQueue: @unchecked Sendable {
     /// JobState 6 until the work returns, then 8 (Terminate) / 9 (Kill), whatever the work did. Returns the job's
     /// path (namespace set, key InstanceID).
     ///
-    /// Throws `CIMStatus.invalidClass` when the namespace has no such job class.
+    /// Throws `CIMStatus.invalidClass` when the namespace has no such job class, `CIMStatus.failed` when there are
+    /// affected elements but the namespace has no association to link them (nothing is stored then).
     @discardableResult
     public func start(
         _ description: JobDescription, work: @escaping @Sendable (JobProgress) async throws -> Void
