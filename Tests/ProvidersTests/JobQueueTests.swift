@@ -162,6 +162,24 @@ struct JobQueueTests {
         #expect(await lab.queue.wait(for: unknown) == nil)
     }
 
+    @Test("cancel() wakes work sleeping on the lab clock: the job ends Terminated without the clock moving")
+    func cancelWakesSleepingWork() async throws {
+        let lab = try JobTestLab()
+        let clock = lab.clock
+        let job = try lab.queue.start(JobTestLab.description()) { progress in
+            progress.report(percent: 10)
+            try await clock.sleep(seconds: 3600)
+            progress.report(percent: 100)
+        }
+        try await JobTestLab.eventually("the work to sleep") { lab.clock.sleeperCount == 1 }
+        let before = lab.clock.now()
+        #expect(lab.queue.cancel(job))
+        #expect(await lab.queue.wait(for: job) == .terminated)
+        #expect(lab.clock.now() == before)
+        let instance = try await lab.get(job)
+        #expect(uint(instance, "JobState") == 8 && uint(instance, "PercentComplete") == 10)
+    }
+
     @Test("a job started not cancellable refuses cancel() and runs to completion")
     func notCancellable() async throws {
         let lab = try JobTestLab()
