@@ -298,16 +298,15 @@ struct JobQueueTests {
         #expect(links.first?["AffectedStorageObject"]?.referenceValue?.refersToSameInstance(as: disk) == true)
     }
 
-    @Test("starting a job of a class that is not a job class is a clear error", arguments: [
-        ("Msvm_NoSuchJob", CIMStatus.Code.invalidClass), ("Msvm_ComputerSystem", .invalidClass),
-        ("Msvm_Error", .invalidClass),
-    ])
-    func badClass(className: String, code: CIMStatus.Code) throws {
+    @Test(
+        "starting a job of a class that is not a job class is a clear error",
+        arguments: ["Msvm_NoSuchJob", "Msvm_ComputerSystem", "Msvm_Error"])
+    func badClass(className: String) throws {
         let lab = try JobTestLab()
         let description = JobDescription(
             namespace: JobTestLab.namespace, className: className, jobType: nil, caption: "Nothing")
         let status = #expect(throws: CIMStatus.self) { try lab.queue.start(description) { _ in } }
-        #expect(status?.code == code)
+        #expect(status?.code == .invalidClass)
         #expect(lab.queue.jobs.isEmpty)
     }
 }

@@ -81,14 +81,11 @@ public struct JobProvider: InstanceProvider, MethodProvider, AssociationProvider
     }
 
     private func requestStateChange(_ target: CIMObjectPath, _ parameters: [String: CIMValue?]) -> UInt32 {
-        guard let requested = parameters.first(where: { $0.key.lowercased() == "requestedstate" })?.value?
-            .uint64Value
-        else { return 5 }
-        if let timeout = parameters.first(where: { $0.key.lowercased() == "timeoutperiod" })?.value,
-            timeout.dateTimeValue?.intervalSeconds != 0
-        {
-            return 4098
+        func parameter(_ name: String) -> CIMValue? {
+            parameters.first { $0.key.lowercased() == name.lowercased() }?.value ?? nil
         }
+        guard let requested = parameter("RequestedState")?.uint64Value else { return 5 }
+        if let timeout = parameter("TimeoutPeriod"), timeout.dateTimeValue?.intervalSeconds != 0 { return 4098 }
         let kind: JobCancellation
         switch requested {
         case 4: kind = .terminate
@@ -107,8 +104,8 @@ public struct JobProvider: InstanceProvider, MethodProvider, AssociationProvider
     public func references(
         of source: CIMObjectPath, associationClass: String, role: String?, context: ProviderContext
     ) async throws -> [CIMInstance] {
-        let roles = context.schema.class(named: associationClass, in: context.namespace)?
-            .referenceProperties.map(\.name) ?? []
+        let declared = context.schema.class(named: associationClass, in: context.namespace)
+        let roles = declared?.referenceProperties.map(\.name) ?? []
         return queue.store.instances(of: associationClass, in: context.namespace).filter { link in
             roles.contains { name in
                 if let role, name.lowercased() != role.lowercased() { return false }
