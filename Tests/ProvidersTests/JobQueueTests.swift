@@ -236,6 +236,38 @@ struct JobQueueTests {
         await #expect(throws: CIMStatus.self) { try await lab.get(job) }
     }
 
+    @Test("a client's Put of TimeBeforeRemoval re-arms the removal of a finished job; other changes are refused")
+    func putTimeBeforeRemoval() async throws {
+        let lab = try JobTestLab()
+        let job = try lab.queue.start(JobTestLab.description()) { _ in }
+        #expect(await lab.queue.wait(for: job) == .completed)
+        try await JobTestLab.eventually("the removal timer") { lab.clock.sleeperCount == 1 }
+
+        var state = CIMInstance(className: "Msvm_ConcreteJob")
+        state["JobState"] = .uint16(4)
+        let refused = await #expect(throws: CIMStatus.self) {
+            _ = try await lab.objects.modifyInstance(state, at: job, userName: nil)
+        }
+        #expect(refused?.code == .notSupported)
+        var timestamp = CIMInstance(className: "Msvm_ConcreteJob")
+        timestamp["TimeBeforeRemoval"] = .datetime(CIMDateTime(date: lab.clock.now()))
+        let invalid = await #expect(throws: CIMStatus.self) {
+            _ = try await lab.objects.modifyInstance(timestamp, at: job, userName: nil)
+        }
+        #expect(invalid?.code == .invalidParameter)
+
+        lab.clock.advance(seconds: 20)
+        var change = CIMInstance(className: "Msvm_ConcreteJob")
+        change["TimeBeforeRemoval"] = .string("00000000000030.000000:000")
+        let changed = try await lab.objects.modifyInstance(change, at: job, userName: nil)
+        #expect(changed["TimeBeforeRemoval"]?.dateTimeValue?.intervalSeconds == 30)
+        #expect(changed["JobState"] == .uint16(7))
+        try await JobTestLab.eventually("the old timer to go") { lab.clock.sleeperCount == 1 }
+        lab.clock.advance(seconds: 10)
+        await lab.queue.waitForRemoval(of: job)
+        await #expect(throws: CIMStatus.self) { try await lab.get(job) }
+    }
+
     @Test("restart: a job left running in the database becomes JobState 10 with the documented message")
     func restart() async throws {
         let first = try JobTestLab()

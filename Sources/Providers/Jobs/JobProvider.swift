@@ -44,6 +44,31 @@ public struct JobProvider: InstanceProvider, MethodProvider, AssociationProvider
         queue.store.instances(of: className, in: context.namespace)
     }
 
+    /// WS-Man Put: only `TimeBeforeRemoval` (an interval) can change, as on CIM_ConcreteJob where it is `Write`; a
+    /// job that has ended is then removed that long after its end. Any other change is `CIMStatus.notSupported`.
+    public func modifyInstance(_ instance: CIMInstance, at path: CIMObjectPath, context: ProviderContext)
+        async throws -> CIMInstance
+    {
+        guard let stored = storedJob(at: path, context: context) else {
+            throw CIMStatus.notFound("No instance of \(path.className) at \(path)")
+        }
+        for property in instance.properties where property.value != stored[property.name] {
+            guard property.name.lowercased() == "timebeforeremoval" else {
+                throw CIMStatus.notSupported(
+                    "Property \(property.name) of \(stored.className) cannot be changed: only TimeBeforeRemoval can")
+            }
+        }
+        guard let seconds = instance["TimeBeforeRemoval"]?.dateTimeValue?.intervalSeconds else {
+            throw CIMStatus.invalidParameter("TimeBeforeRemoval", "TimeBeforeRemoval must be an interval")
+        }
+        let job = context.schema.path(of: stored, in: context.namespace)
+        try queue.setTimeBeforeRemoval(seconds, of: job)
+        guard let changed = queue.store.instance(at: job, in: context.namespace) else {
+            throw CIMStatus.notFound("No instance of \(path.className) at \(path)")
+        }
+        return changed
+    }
+
     /// The stored instance at `path`, looked for in the path's class and then its subclasses (a job addressed
     /// through `CIM_ConcreteJob` is found in `Msvm_ConcreteJob`).
     private func storedJob(at path: CIMObjectPath, context: ProviderContext) -> CIMInstance? {

@@ -23,6 +23,9 @@ public final class JobQueue: @unchecked Sendable {
         var associations: [CIMObjectPath] = []
         var waiters: [CheckedContinuation<JobOutcome?, Never>] = []
         var removalWaiters: [CheckedContinuation<Void, Never>] = []
+        /// When the job ended (lab time), and the timer that removes it.
+        var endTime: Date?
+        var removal: Task<Void, Never>?
     }
 
     /// What a cancellation request came to.
@@ -222,6 +225,7 @@ public final class JobQueue: @unchecked Sendable {
         record.waiters = []
         record.progress = nil
         record.task = nil
+        record.endTime = now
         records[id] = record
         return (outcome, waiters, now.addingTimeInterval(timeBeforeRemoval(of: record)))
     }
@@ -286,9 +290,26 @@ public final class JobQueue: @unchecked Sendable {
 
     // MARK: Removal
 
+    /// Changes the TimeBeforeRemoval of a job (a client's Put); a job that has ended gets its removal timer again,
+    /// counted from its end. Throws `CIMStatus.notFound` for a job the queue does not know.
+    func setTimeBeforeRemoval(_ seconds: Double, of job: CIMObjectPath) throws {
+        guard let id = JobClass.identifier(of: job) else { throw CIMStatus.notFound("No job at \(job)") }
+        let deadline: Date? = try lock.withLock {
+            guard let record = records[id] else { throw CIMStatus.notFound("No job at \(job)") }
+            let change = record.jobClass.instance([
+                ("TimeBeforeRemoval", .datetime(CIMDateTime(intervalSeconds: seconds)))
+            ])
+            try store.update(change, at: record.path, in: record.jobClass.namespace)
+            guard let ended = record.endTime else { return nil }
+            record.removal?.cancel()
+            return ended.addingTimeInterval(seconds)
+        }
+        if let deadline { scheduleRemoval(of: id, at: deadline) }
+    }
+
     /// Removes the job's instance and links once lab time reaches `deadline`.
     func scheduleRemoval(of id: String, at deadline: Date) {
-        Task {
+        let removal = Task {
             while true {
                 let remaining = deadline.timeIntervalSince(self.clock.now())
                 if remaining <= 0 { break }
@@ -300,6 +321,7 @@ public final class JobQueue: @unchecked Sendable {
             }
             self.remove(id)
         }
+        lock.withLock { records[id]?.removal = removal }
     }
 
     private func remove(_ id: String) {
@@ -356,10 +378,11 @@ public final class JobQueue: @unchecked Sendable {
         record.associations = storedAssociations(of: path, jobClass: jobClass)
         if let outcome = JobProperties.outcome(of: instance) {
             record.lifecycle = JobLifecycle(cancellable: cancellable, phase: .finished(outcome))
-            records[id] = record
             // Lab time may have restarted behind the stored times; a job never lingers longer than its full time.
             let now = clock.now()
             let ended = min(instance["TimeOfLastStateChange"]?.dateTimeValue?.date ?? now, now)
+            record.endTime = ended
+            records[id] = record
             return (id, ended.addingTimeInterval(timeBeforeRemoval(of: record)))
         }
         _ = record.lifecycle.handle(.hostRestarted)
