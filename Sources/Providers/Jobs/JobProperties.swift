@@ -93,7 +93,8 @@ enum JobProperties {
         return JobFailure(errorCode: code == 0 ? 32768 : code, errorDescription: text)
     }
 
-    /// How a stored job ended, read back from its JobState; nil while it has not ended.
+    /// How a stored job ended, read back from its JobState; nil while it has not ended (2 New, 3 Starting,
+    /// 4 Running, 5 Suspended, 6 Shutting Down: the states clients keep polling in).
     static func outcome(of instance: CIMInstance) -> JobOutcome? {
         switch instance["JobState"]?.uint64Value ?? 0 {
         case 7, 32768: return .completed
@@ -104,10 +105,6 @@ enum JobProperties {
         default: return .completed
         }
     }
-
-    /// Whether a stored JobState is one of a job that has not ended (New, Starting, Running, Suspended, Shutting
-    /// Down): the states clients keep polling in.
-    static func isUnfinished(_ instance: CIMInstance) -> Bool { outcome(of: instance) == nil }
 
     private static func state(
         _ jobState: UInt16, status: String, operational: [(UInt16, String)], now: Date

@@ -214,7 +214,7 @@ public final class JobQueue: @unchecked Sendable {
 
     /// Persists the end of a job whose lifecycle just finished; returns who to wake and when to remove it.
     /// Call with the lock held.
-    func finishLocked(
+    private func finishLocked(
         _ record: inout Record, id: String, outcome: JobOutcome
     ) -> (outcome: JobOutcome, waiters: [CheckedContinuation<JobOutcome?, Never>], deadline: Date) {
         let now = clock.now()
@@ -234,7 +234,7 @@ public final class JobQueue: @unchecked Sendable {
 
     /// Writes `values` (those the class declares) over the stored job. A failure is logged: the job's work has
     /// already happened, and a job whose instance is gone has nothing left to update.
-    func persist(_ values: [(String, CIMValue?)], of record: Record) {
+    private func persist(_ values: [(String, CIMValue?)], of record: Record) {
         do {
             try store.update(record.jobClass.instance(values), at: record.path, in: record.jobClass.namespace)
         } catch {
@@ -243,7 +243,7 @@ public final class JobQueue: @unchecked Sendable {
     }
 
     /// The job's own TimeBeforeRemoval (a client may have changed it), in seconds.
-    func timeBeforeRemoval(of record: Record) -> Double {
+    private func timeBeforeRemoval(of record: Record) -> Double {
         store.instance(at: record.path, in: record.jobClass.namespace)?["TimeBeforeRemoval"]?
             .dateTimeValue?.intervalSeconds ?? JobProperties.defaultTimeBeforeRemoval
     }
@@ -308,7 +308,7 @@ public final class JobQueue: @unchecked Sendable {
     }
 
     /// Removes the job's instance and links once lab time reaches `deadline`.
-    func scheduleRemoval(of id: String, at deadline: Date) {
+    private func scheduleRemoval(of id: String, at deadline: Date) {
         let removal = Task {
             while true {
                 let remaining = deadline.timeIntervalSince(self.clock.now())
