@@ -197,6 +197,32 @@ struct JobProviderTests {
         #expect(status?.code == .notSupported)
     }
 
+    @Test("a provider over storage jobs answers GetExtendedStatus with its own error class")
+    func storageExtendedStatus() async throws {
+        let lab = try JobTestLab()
+        let namespace: CIMNamespace = "root/Microsoft/Windows/Storage"
+        let failure = JobFailure(errorCode: 32768, errorDescription: "The replica disk is offline.")
+        let job = try lab.queue.start(
+            JobDescription(namespace: namespace, className: "MSFT_StorageJob", jobType: nil, caption: "Sync")
+        ) { _ in throw failure }
+        #expect(await lab.queue.wait(for: job) == .failed(failure))
+        let provider = JobProvider(
+            queue: lab.queue, errorClass: "MSFT_StorageExtendedStatus", owningEntity: "Microsoft-Windows-Storage")
+        let context = ProviderContext(
+            namespace: namespace, schema: try JobTestLab.schema,
+            logger: Logger(label: "wmilab.test.jobs") { _ in SwiftLogNoOpLogHandler() })
+        let result = try await provider.invokeMethod(
+            "GetExtendedStatus", on: job, inParameters: [:], context: context)
+        #expect(result.returnValue == .uint32(0))
+        let status = try #require(result[outParameter: "ExtendedStatus"]?.instanceValue)
+        #expect(status.className == "MSFT_StorageExtendedStatus")
+        #expect(status["Message"] == .string(failure.errorDescription))
+        #expect(status["OwningEntity"] == .string("Microsoft-Windows-Storage"))
+        let stop = try await provider.invokeMethod(
+            "RequestStateChange", on: job, inParameters: ["RequestedState": .uint16(4)], context: context)
+        #expect(stop.returnValue == .uint32(4097))
+    }
+
     @Test(
         "Msvm_AffectedJobElement links job and VM in both directions", arguments: [true, false])
     func associations(registerAssociation: Bool) async throws {

@@ -15,6 +15,10 @@ import CIM
 ///   Invalid State Transition; a job started not cancellable → 1 Not Supported (it never will be); 2 Start,
 ///   3 Suspend, 6 Service → 1 Not Supported; a TimeoutPeriod other than Null or zero → 4098 (CIM: timeouts not
 ///   supported); RequestedState missing → 5 Invalid Parameter.
+/// - Storage jobs: `GetExtendedStatus([out] ExtendedStatus)` like GetError (give this provider
+///   `errorClass: "MSFT_StorageExtendedStatus"`), `RequestStateChange` as above. Other methods: `notSupported`.
+///
+/// Put changes only `TimeBeforeRemoval` (see `modifyInstance`).
 public struct JobProvider: InstanceProvider, MethodProvider, AssociationProvider {
     /// The queue whose jobs this serves.
     public let queue: JobQueue
