@@ -20,7 +20,7 @@ public final class InstanceStore: InstanceProvider, @unchecked Sendable {
     }
 
     private let database: LabDatabase
-    private let schema: SchemaRepository
+    let schema: SchemaRepository
     private let lock = NSLock()
     private var entries: [ClassKey: [String: Entry]] = [:]
     private static let encoder: JSONEncoder = {

@@ -47,7 +47,8 @@ public final class ManualLabClock: LabClock, @unchecked Sendable {
     public let timeScale: Double = 1
     private let lock = NSLock()
     private var current: Date
-    private var sleepers: [(deadline: Date, continuation: CheckedContinuation<Void, Never>)] = []
+    private var sleepers: [(id: UInt64, deadline: Date, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextSleeper: UInt64 = 0
 
     public init(now: Date = Date(timeIntervalSince1970: 1_700_000_000)) {
         current = now
@@ -69,15 +70,30 @@ public final class ManualLabClock: LabClock, @unchecked Sendable {
         for continuation in due { continuation.resume() }
     }
 
+    /// Suspends until the clock has been advanced `seconds` past now; a cancelled task wakes at once and throws
+    /// `CancellationError`, as it does on a `ScaledLabClock`.
     public func sleep(seconds: Double) async throws {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow: Bool = lock.withLock {
-                let deadline = current.addingTimeInterval(seconds)
-                if deadline <= current { return true }
-                sleepers.append((deadline, continuation))
-                return false
+        let id: UInt64 = lock.withLock {
+            nextSleeper += 1
+            return nextSleeper
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumeNow: Bool = lock.withLock {
+                    let deadline = current.addingTimeInterval(seconds)
+                    // Checked under the lock: a cancellation either sees the sleeper below or is seen here.
+                    if deadline <= current || Task.isCancelled { return true }
+                    sleepers.append((id, deadline, continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+        } onCancel: {
+            let cancelled: CheckedContinuation<Void, Never>? = lock.withLock {
+                guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return sleepers.remove(at: index).continuation
+            }
+            cancelled?.resume()
         }
         try Task.checkCancellation()
     }
