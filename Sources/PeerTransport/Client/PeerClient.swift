@@ -39,10 +39,9 @@ public final class PeerClient: Sendable {
         logger: Logger
     ) {
         self.init(
-            hostName: hostName, secret: secret, directory: directory, tls: tls, linkCheck: linkCheck, logger: logger
-        ) {
-            Int64(Date().timeIntervalSince1970)
-        }
+            hostName: hostName, secret: secret, directory: directory, tls: tls, linkCheck: linkCheck, logger: logger,
+            connectTimeout: .seconds(5), now: { Int64(Date().timeIntervalSince1970) }
+        )
     }
 
     init(
@@ -52,6 +51,7 @@ public final class PeerClient: Sendable {
         tls: PeerClientTLS?,
         linkCheck: (@Sendable (String) async throws -> Void)?,
         logger: Logger,
+        connectTimeout: TimeAmount,
         now: @escaping @Sendable () -> Int64
     ) {
         self.hostName = hostName
@@ -62,7 +62,9 @@ public final class PeerClient: Sendable {
         self.now = now
         var configuration = HTTPClient.Configuration()
         do throws(PeerError) {
-            guard let tls else { throw .protocolError("certificate authentication needs this host's client certificate") }
+            guard let tls else {
+                throw .protocolError("certificate authentication needs this host's client certificate")
+            }
             configuration.tlsConfiguration = try tls.makeConfiguration()
             certificateProblem = nil
         } catch {
@@ -72,8 +74,9 @@ public final class PeerClient: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.httpVersion = .http1Only
-        // The read timeout bounds a silent peer (no reply bytes for this long), not a long upload or apply.
-        configuration.timeout = HTTPClient.Configuration.Timeout(connect: .seconds(10), read: .seconds(600))
+        // async-http-client retries a refused connection until the connect timeout: it is how long a dead peer
+        // takes to be reported. The read timeout bounds a silent peer, not a long upload or apply.
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: .seconds(600))
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
         httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
                                 backgroundActivityLogger: logger)
