@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "CIM"),
@@ -44,7 +45,14 @@ let package = Package(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
-        .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM"]),
+        .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM", "PeerTransport"]),
+        // Host-to-host replication traffic: the peer endpoint (a streaming route) and its client.
+        .target(
+            name: "PeerTransport",
+            dependencies: [
+                "Server", "COpenSSL", log, .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ] + nio
+        ),
         .target(name: "HyperVReplica", dependencies: ["CIM", "Providers"]),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
@@ -73,6 +81,10 @@ let package = Package(
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
+        .testTarget(
+            name: "PeerTransportTests",
+            dependencies: ["PeerTransport", "LabControl", "Providers", "CIM", "Server", "WMILabTesting", log] + nio
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

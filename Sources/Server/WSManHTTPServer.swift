@@ -125,6 +125,7 @@ public final class WSManHTTPServer: Service, Sendable {
     private func bind(_ address: ListenAddress, sslContext: NIOSSLContext?) async throws -> Listener {
         let limits = configuration.limits
         let routes = self.routes
+        let requestsClientCertificate = configuration.tls?.requestsClientCertificate ?? false
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderSize
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderSize
@@ -137,7 +138,14 @@ public final class WSManHTTPServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let sslContext {
-                        try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
+                        try pipeline.addHandler(
+                            requestsClientCertificate
+                                ? NIOSSLServerHandler(
+                                    context: sslContext,
+                                    customVerificationCallback: ServerTLSConfiguration.acceptAnyCertificate
+                                )
+                                : NIOSSLServerHandler(context: sslContext)
+                        )
                     }
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true,

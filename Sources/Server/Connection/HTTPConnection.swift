@@ -31,7 +31,8 @@ struct HTTPConnection {
                             authentication: &authentication,
                             outbound: outbound,
                             remoteAddress: remoteAddress,
-                            lifecycle: lifecycle
+                            lifecycle: lifecycle,
+                            channel: connection.channel
                         )
                         if !keepAlive { break }
                     }
@@ -51,7 +52,8 @@ struct HTTPConnection {
         authentication: inout AuthenticationStateMachine,
         outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
         remoteAddress: String?,
-        lifecycle: ConnectionLifecycle
+        lifecycle: ConnectionLifecycle,
+        channel: any Channel
     ) async throws -> Bool {
         var info = HTTPRequestInfo(
             method: head.method.rawValue,
@@ -85,10 +87,18 @@ struct HTTPConnection {
         } else {
             identifyProbe = false
         }
-        let action = authentication.requestReceived(
-            authorization: head.headers.first(name: "Authorization"),
-            unauthenticatedIdentify: identifyProbe
-        )
+        let authenticatesItself: Bool
+        if case .streaming(let streamingRoute) = route {
+            authenticatesItself = streamingRoute.authenticatesItself
+        } else {
+            authenticatesItself = false
+        }
+        let action: AuthenticationStateMachine.Action = authenticatesItself
+            ? .proceed(nil)
+            : authentication.requestReceived(
+                authorization: head.headers.first(name: "Authorization"),
+                unauthenticatedIdentify: identifyProbe
+            )
         switch action {
         case .challenge(let schemes):
             logger.debug("authentication refused", metadata: ["peer": "\(remoteAddress ?? "?")"])
@@ -102,7 +112,8 @@ struct HTTPConnection {
             return try await refuse(.init(status: 415))
         }
 
-        let userKey = info.user?.name.lowercased() ?? ""
+        // Callers of a self-authenticating route share one slot count, apart from any user's.
+        let userKey = info.user?.name.lowercased() ?? (authenticatesItself ? "\u{1}streaming" : "")
         guard gate.tryAcquire(userKey) else {
             let fault = WSManTransportFault.quotaLimit(maxConcurrentOperations: limits.maxConcurrentOperationsPerUser)
             switch route {
@@ -125,8 +136,9 @@ struct HTTPConnection {
             }
             let response = await endpoint.respond(to: WSManHTTPRequest(info: info, body: body))
             return try await answer(response)
-        case .streaming(let endpoint):
-            let response = await endpoint.respond(to: info, body: HTTPRequestBody(source: source))
+        case .streaming(let streamingRoute):
+            if isSecure { info.clientCertificate = await Self.clientCertificate(of: channel) }
+            let response = await streamingRoute.endpoint.respond(to: info, body: HTTPRequestBody(source: source))
             try await source.discardBody()
             return try await answer(response)
         }

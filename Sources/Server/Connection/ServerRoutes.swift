@@ -2,7 +2,7 @@
 struct ServerRoutes: Sendable {
     enum Route {
         case wsman(any WSManEndpoint)
-        case streaming(any StreamingEndpoint)
+        case streaming(StreamingRoute)
     }
 
     let wsman: any WSManEndpoint
@@ -10,7 +10,7 @@ struct ServerRoutes: Sendable {
 
     func route(for path: Substring) -> Route? {
         if path.lowercased() == "/wsman" { return .wsman(wsman) }
-        if let route = streaming.first(where: { $0.matches(path) }) { return .streaming(route.endpoint) }
+        if let route = streaming.first(where: { $0.matches(path) }) { return .streaming(route) }
         return nil
     }
 

@@ -12,6 +12,10 @@ public struct HTTPRequestInfo: Sendable, Hashable {
     public var remoteAddress: String?
     /// Whether the request came over the HTTPS listener.
     public var isSecure: Bool
+    /// The DER bytes of the TLS client certificate (the leaf) the caller presented, when the HTTPS
+    /// listener asks for one (`ServerTLSConfiguration.requestsClientCertificate`). Set for streaming
+    /// routes only; nil otherwise.
+    public var clientCertificate: [UInt8]? = nil
 
     /// Creates request information.
     public init(

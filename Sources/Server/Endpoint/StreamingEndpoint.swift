@@ -15,9 +15,14 @@ public struct StreamingRoute: Sendable {
     public var pathPrefix: String
     /// The endpoint serving it.
     public var endpoint: any StreamingEndpoint
+    /// Whether the endpoint authenticates its callers itself (the host-to-host replication endpoint):
+    /// the server then skips its own Basic check, and `HTTPRequestInfo.user` is nil. Default false.
+    public var authenticatesItself: Bool
 
     /// Creates a route; the prefix must start with `/` and must not cover `/wsman`.
-    public init(pathPrefix: String, endpoint: any StreamingEndpoint) throws(ServerError) {
+    public init(
+        pathPrefix: String, endpoint: any StreamingEndpoint, authenticatesItself: Bool = false
+    ) throws(ServerError) {
         var prefix = pathPrefix
         while prefix.count > 1 && prefix.hasSuffix("/") { prefix.removeLast() }
         guard prefix.hasPrefix("/"), prefix != "/", prefix.lowercased() != "/wsman",
@@ -25,6 +30,7 @@ public struct StreamingRoute: Sendable {
         else { throw .invalidRoute(pathPrefix) }
         self.pathPrefix = prefix
         self.endpoint = endpoint
+        self.authenticatesItself = authenticatesItself
     }
 
     func matches(_ path: Substring) -> Bool {

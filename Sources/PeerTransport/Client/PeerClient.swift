@@ -1,0 +1,211 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The client side of host-to-host replication traffic, over async-http-client: one shared `HTTPClient` with
+/// keep-alive connections, request bodies streamed with back-pressure.
+///
+/// Call `shutdown()` before dropping the last reference (async-http-client requires it).
+public final class PeerClient: Sendable {
+    private let hostName: String
+    private let secret: String
+    private let directory: PeerDirectory
+    /// Nil when a client certificate is loaded; else why `.certificate` cannot be used.
+    private let certificateProblem: PeerError?
+    private let linkCheck: (@Sendable (String) async throws -> Void)?
+    private let logger: Logger
+    private let httpClient: HTTPClient
+    /// Seconds since 1970 (replaced in tests).
+    let now: @Sendable () -> Int64
+
+    /// Creates the client of host `hostName`.
+    ///
+    /// - Parameters:
+    ///   - secret: the lab's shared secret (`PeerEndpoint.defaultSecret` unless configured).
+    ///   - directory: where peers' host names resolve.
+    ///   - tls: the client certificate presented to HTTPS peers, needed for `.certificate`. Whatever the
+    ///     configuration, a peer's server certificate is accepted without verification: in a lab every host's
+    ///     certificate is self-signed, and peers prove who they are with the secret or their client certificate.
+    ///   - linkCheck: called before every request with the peer's host name; it throws `PeerError.unreachable` (a
+    ///     cut link) or sleeps (a slow one). Any other error it throws counts as unreachable too.
+    public convenience init(
+        hostName: String,
+        secret: String,
+        directory: PeerDirectory,
+        tls: PeerClientTLS?,
+        linkCheck: (@Sendable (String) async throws -> Void)? = nil,
+        logger: Logger
+    ) {
+        self.init(
+            hostName: hostName, secret: secret, directory: directory, tls: tls, linkCheck: linkCheck, logger: logger,
+            connectTimeout: .seconds(5), now: { Int64(Date().timeIntervalSince1970) }
+        )
+    }
+
+    init(
+        hostName: String,
+        secret: String,
+        directory: PeerDirectory,
+        tls: PeerClientTLS?,
+        linkCheck: (@Sendable (String) async throws -> Void)?,
+        logger: Logger,
+        connectTimeout: TimeAmount,
+        now: @escaping @Sendable () -> Int64
+    ) {
+        self.hostName = hostName
+        self.secret = secret
+        self.directory = directory
+        self.linkCheck = linkCheck
+        self.logger = logger
+        self.now = now
+        var configuration = HTTPClient.Configuration()
+        do throws(PeerError) {
+            guard let tls else {
+                throw .protocolError("certificate authentication needs this host's client certificate")
+            }
+            configuration.tlsConfiguration = try tls.makeConfiguration()
+            certificateProblem = nil
+        } catch {
+            configuration.tlsConfiguration = PeerClientTLS.anyServer()
+            certificateProblem = error
+        }
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        configuration.httpVersion = .http1Only
+        // async-http-client retries a refused connection until the connect timeout: it is how long a dead peer
+        // takes to be reported. The read timeout bounds a silent peer, not a long upload or apply.
+        configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: .seconds(600))
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
+        httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
+                                backgroundActivityLogger: logger)
+    }
+
+    /// Sends `operation` with `parameters` (a small JSON document, at most 64 KiB) and streams `body` (for
+    /// example a `ReplicationStreamProducer`) as the upload; returns the peer's reply JSON.
+    ///
+    /// Throws `PeerError`: `.unreachable` (no address, connection refused or dropped, a link fault), `.unauthorized`,
+    /// `.refused` with the peer handler's code and message, `.protocolError`; or the error `body` threw.
+    public func send<Body: AsyncSequence & Sendable>(
+        to hostName: String,
+        operation: String,
+        parameters: [UInt8],
+        body: Body?,
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] where Body.Element == [UInt8] {
+        guard let body else {
+            return try await send(to: hostName, operation: operation, parameters: parameters,
+                                  authentication: authentication)
+        }
+        let failure = UploadFailure()
+        let upload = PeerUpload(parameters: parameters, base: body, failure: failure)
+        return try await perform(
+            to: hostName, operation: operation, parameters: parameters, body: .stream(upload, length: .unknown),
+            failure: failure, authentication: authentication
+        )
+    }
+
+    /// Sends `operation` with `parameters` and no upload; returns the peer's reply JSON.
+    public func send(
+        to hostName: String,
+        operation: String,
+        parameters: [UInt8],
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] {
+        try await perform(
+            to: hostName, operation: operation, parameters: parameters, body: .bytes(ByteBuffer(bytes: parameters)),
+            failure: nil, authentication: authentication
+        )
+    }
+
+    /// Closes the connections. The client cannot be used afterwards.
+    public func shutdown() async throws {
+        try await httpClient.shutdown()
+    }
+
+    private func perform(
+        to peer: String,
+        operation: String,
+        parameters: [UInt8],
+        body: HTTPClientRequest.Body,
+        failure: UploadFailure?,
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] {
+        guard PeerWire.isValidOperation(operation) else {
+            throw PeerError.protocolError("invalid peer operation name '\(operation)'")
+        }
+        guard parameters.count <= PeerWire.maxParametersSize else {
+            throw PeerError.protocolError(
+                "the parameters of \(operation) are \(parameters.count) bytes, more than \(PeerWire.maxParametersSize)"
+            )
+        }
+        try await checkLink(to: peer)
+        guard let address = directory.address(of: peer) else {
+            throw PeerError.unreachable(
+                host: peer, "no address is known for it (wmilab serve --peer \(peer)=ADDR:PORT)"
+            )
+        }
+
+        var request = HTTPClientRequest(url: address.baseURL + PeerWire.path(of: operation))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: PeerWire.contentType)
+        request.headers.add(name: PeerWire.parametersLengthHeader, value: String(parameters.count))
+        switch authentication {
+        case .sharedSecret:
+            let signature = PeerSignature.sign(
+                secret: secret, hostName: hostName, targetHost: peer, timestamp: now(),
+                nonce: PeerSignature.makeNonce(), operation: operation, parameters: parameters
+            )
+            request.headers.add(name: "Authorization", value: signature.headerValue)
+        case .certificate:
+            guard address.useTLS else {
+                throw PeerError.protocolError(
+                    "certificate authentication needs an HTTPS peer: --peer \(peer)=https://ADDR:PORT"
+                )
+            }
+            if let certificateProblem { throw certificateProblem }
+            request.headers.add(name: PeerWire.hostHeader, value: hostName)
+        }
+        request.body = body
+
+        let response: HTTPClientResponse
+        do {
+            response = try await httpClient.execute(request, deadline: .distantFuture, logger: logger)
+        } catch {
+            throw Self.classify(error, peer: peer, failure: failure)
+        }
+        let reply: ByteBuffer
+        do {
+            reply = try await response.body.collect(upTo: PeerWire.maxReplySize)
+        } catch {
+            throw Self.classify(error, peer: peer, failure: failure)
+        }
+        guard response.status == .ok else {
+            let wire = try? JSONDecoder().decode(PeerWireError.self, from: Data(reply.readableBytesView))
+            throw PeerError(status: Int(response.status.code), wire: wire)
+        }
+        return Array(reply.readableBytesView)
+    }
+
+    private func checkLink(to peer: String) async throws {
+        guard let linkCheck else { return }
+        do {
+            try await linkCheck(peer)
+        } catch let error as PeerError {
+            throw error
+        } catch let error as CancellationError {
+            throw error
+        } catch {
+            throw PeerError.unreachable(host: peer, "\(error)")
+        }
+    }
+
+    /// What a failed exchange means to the caller: the upload's own error, cancellation, or an unreachable peer.
+    private static func classify(_ error: any Error, peer: String, failure: UploadFailure?) -> any Error {
+        if let uploadError = failure?.error { return uploadError }
+        if error is PeerError || error is CancellationError { return error }
+        if let clientError = error as? HTTPClientError, clientError == .cancelled { return CancellationError() }
+        return PeerError.unreachable(host: peer, "\(error)")
+    }
+}
