@@ -309,17 +309,20 @@ public final class JobQueue: @unchecked Sendable {
 
     /// Removes the job's instance and links once lab time reaches `deadline`.
     private func scheduleRemoval(of id: String, at deadline: Date) {
-        let removal = Task {
+        // The timer holds the queue weakly: a queue nobody uses any more (and its database) goes away with its
+        // timers still asleep.
+        let clock = self.clock
+        let removal = Task { [weak self] in
             while true {
-                let remaining = deadline.timeIntervalSince(self.clock.now())
+                let remaining = deadline.timeIntervalSince(clock.now())
                 if remaining <= 0 { break }
                 do {
-                    try await self.clock.sleep(seconds: remaining)
+                    try await clock.sleep(seconds: remaining)
                 } catch {
                     return
                 }
             }
-            self.remove(id)
+            self?.remove(id)
         }
         lock.withLock { records[id]?.removal = removal }
     }
