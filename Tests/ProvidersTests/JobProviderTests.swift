@@ -231,6 +231,7 @@ struct JobProviderTests {
         let other = try lab.storeVirtualMachine("VM2")
         let (job, stepper) = try await runningJob(lab, affecting: [vm])
         let unrelated = try lab.queue.start(JobTestLab.description(affecting: [other])) { _ in }
+        #expect(await lab.queue.wait(for: unrelated) == .completed)
 
         let fromJob = try await lab.objects.associators(
             of: job, associationClass: "Msvm_AffectedJobElement", resultClass: nil, role: nil, resultRole: nil,
@@ -248,12 +249,27 @@ struct JobProviderTests {
         #expect(links.first?["ElementEffects"] == .array([.uint16(2)], elementType: .uint16))
         #expect(links.first?["AffectingElement"]?.referenceValue?.refersToSameInstance(as: job) == true)
 
+        // The same through WQL, as pywinrm and wsl send it.
+        let jobID = job[key: "InstanceID"]?.stringValue ?? ""
+        let vmName = vm[key: "Name"]?.stringValue ?? ""
+        let viaWQL = try await lab.objects.execQuery(
+            "ASSOCIATORS OF {Msvm_ConcreteJob.InstanceID=\"\(jobID)\"} WHERE AssocClass = Msvm_AffectedJobElement",
+            in: JobTestLab.namespace, userName: nil)
+        #expect(viaWQL.map { $0["ElementName"] } == [.string("VM1")])
+        let jobsOfVM = try await lab.objects.execQuery(
+            "ASSOCIATORS OF {Msvm_ComputerSystem.CreationClassName=\"Msvm_ComputerSystem\",Name=\"\(vmName)\"} "
+                + "WHERE ResultClass = Msvm_ConcreteJob",
+            in: JobTestLab.namespace, userName: nil)
+        #expect(jobsOfVM.map { $0["InstanceID"] } == [.string(jobID)])
+        let running = try await lab.objects.execQuery(
+            "SELECT * FROM Msvm_ConcreteJob WHERE JobState = 4", in: JobTestLab.namespace, userName: nil)
+        #expect(running.map { $0["InstanceID"] } == [.string(jobID)])
+
         let wrongRole = try await lab.objects.associators(
             of: vm, associationClass: "Msvm_AffectedJobElement", resultClass: nil, role: "AffectingElement",
             resultRole: nil, userName: nil)
         #expect(wrongRole.isEmpty)
         stepper.release()
         _ = await lab.queue.wait(for: job)
-        _ = await lab.queue.wait(for: unrelated)
     }
 }

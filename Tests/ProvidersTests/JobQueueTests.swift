@@ -341,6 +341,15 @@ struct JobQueueTests {
         #expect(status?.code == .invalidClass)
         #expect(lab.queue.jobs.isEmpty)
     }
+
+    @Test("starting a job in a namespace the schema does not have is invalidNamespace")
+    func badNamespace() throws {
+        let lab = try JobTestLab()
+        let description = JobDescription(
+            namespace: "root/nowhere", className: "Msvm_ConcreteJob", jobType: nil, caption: "Nothing")
+        let status = #expect(throws: CIMStatus.self) { try lab.queue.start(description) { _ in } }
+        #expect(status?.code == .invalidNamespace)
+    }
 }
 
 final class JobFlag: @unchecked Sendable {

@@ -20,8 +20,10 @@ struct JobClass: Sendable {
 
     var name: String { cimClass.name }
 
-    /// The facts for `className` in `namespace`; `invalidClass` when the schema has no such job class.
+    /// The facts for `className` in `namespace`; `invalidNamespace` / `invalidClass` when the schema has no such
+    /// namespace or job class.
     init(_ className: String, in namespace: CIMNamespace, schema: SchemaRepository) throws {
+        guard schema.namespaces.contains(namespace) else { throw CIMStatus.invalidNamespace(namespace.name) }
         guard let cls = schema.class(named: className, in: namespace) else {
             throw CIMStatus.invalidClass(className)
         }

@@ -62,7 +62,7 @@ public final class JobQueue: @unchecked Sendable {
     /// JobState 6 until the work returns, then 8 (Terminate) / 9 (Kill), whatever the work did. Returns the job's
     /// path (namespace set, key InstanceID).
     ///
-    /// Throws `CIMStatus.invalidClass` when the namespace has no such job class, `CIMStatus.failed` when there are
+    /// Throws `CIMStatus.invalidNamespace` / `.invalidClass` when the schema has no such namespace or job class, `CIMStatus.failed` when there are
     /// affected elements but the namespace has no association to link them (nothing is stored then).
     @discardableResult
     public func start(
@@ -309,17 +309,20 @@ public final class JobQueue: @unchecked Sendable {
 
     /// Removes the job's instance and links once lab time reaches `deadline`.
     private func scheduleRemoval(of id: String, at deadline: Date) {
-        let removal = Task {
+        // The timer holds the queue weakly: a queue nobody uses any more (and its database) goes away with its
+        // timers still asleep.
+        let clock = self.clock
+        let removal = Task { [weak self] in
             while true {
-                let remaining = deadline.timeIntervalSince(self.clock.now())
+                let remaining = deadline.timeIntervalSince(clock.now())
                 if remaining <= 0 { break }
                 do {
-                    try await self.clock.sleep(seconds: remaining)
+                    try await clock.sleep(seconds: remaining)
                 } catch {
                     return
                 }
             }
-            self.remove(id)
+            self?.remove(id)
         }
         lock.withLock { records[id]?.removal = removal }
     }
