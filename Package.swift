@@ -53,7 +53,10 @@ let package = Package(
                 "Server", "COpenSSL", log, .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ] + nio
         ),
-        .target(name: "HyperVReplica", dependencies: ["CIM", "Providers"]),
+        .target(
+            name: "HyperVReplica",
+            dependencies: ["CIM", "Providers", "BlockStore", "LabControl", "PeerTransport", log]
+        ),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
             name: "WMILabMOF", path: "mof", exclude: ["README.md"],
@@ -64,7 +67,8 @@ let package = Package(
         .executableTarget(
             name: "wmilab",
             dependencies: [
-                "CIM", "MOF", "BlockStore", "HyperVReplica", "LabControl", "Providers", "Server", "WSManService", "WMILabMOF",
+                "CIM", "MOF", "BlockStore", "HyperVReplica", "LabControl", "PeerTransport", "Providers", "Server",
+                "WSManService", "WMILabMOF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), log,
             ] + nio
         ),
@@ -80,7 +84,7 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
-        .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica"]),
+        .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(
             name: "PeerTransportTests",
             dependencies: ["PeerTransport", "LabControl", "Providers", "CIM", "Server", "WMILabTesting", log] + nio

@@ -141,10 +141,11 @@ extension ReplicationEngine: PeerRequestHandler {
         return .init(recoveryHost: hostName)
     }
 
-    func applyStream(_ request: PeerMessage.ApplyStream, _ body: PeerBody, from peer: PeerIdentity) async throws
-        -> PeerMessage.ApplyStreamReply
+    /// Not isolated: the body streams in on the caller's task, while the actor serves other calls.
+    nonisolated func applyStream(_ request: PeerMessage.ApplyStream, _ body: PeerBody, from peer: PeerIdentity)
+        async throws -> PeerMessage.ApplyStreamReply
     {
-        let record = try peerRecord(request.vmName, from: peer)
+        let record = try await peerRecord(request.vmName, from: peer)
         guard record.machine.role(of: .primary) == .receiving, request.diskIndex >= 0,
             request.diskIndex < record.disks.count, request.diskCount == record.disks.count
         else {
@@ -165,7 +166,7 @@ extension ReplicationEngine: PeerRequestHandler {
         if request.purpose == .resynchronization, request.diskIndex == 0, state != .resynchronizing,
             state != .waitingToCompleteInitialReplication
         {
-            try commit(.peerResynchronizationStarted, to: record.vmName)
+            try await commit(.peerResynchronizationStarted, to: record.vmName)
         }
         let deviceID = record.disks[request.diskIndex]
         do {

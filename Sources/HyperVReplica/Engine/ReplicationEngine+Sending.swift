@@ -1,5 +1,6 @@
 import BlockStore
 import Foundation
+import PeerTransport
 import Providers
 
 /// The sending side: initial replication (network, export, seeded), delta cycles and resynchronization.
