@@ -62,8 +62,9 @@ struct PeerExchangeTests {
         let final = progress.withLockedValue { $0 }
         #expect(final.produced == total)
         #expect(final.consumed == total)
-        // The producer never ran far ahead of the slow consumer: socket and channel buffers, not the whole body.
-        #expect(final.maxAhead < 24 * 1024 * 1024, "producer ran \(final.maxAhead) bytes ahead")
+        // The producer never ran far ahead of the slow consumer: kernel socket buffers on both ends (a few MiB
+        // each on Linux loopback) and a few channel buffers, never the body (about 15 MiB measured).
+        #expect(final.maxAhead < total / 2, "producer ran \(final.maxAhead) bytes ahead")
     }
 
     @Test("A handler's refusal reaches the caller with its code and message")

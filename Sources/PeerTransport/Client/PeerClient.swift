@@ -83,7 +83,8 @@ public final class PeerClient: Sendable {
     }
 
     /// Sends `operation` with `parameters` (a small JSON document, at most 64 KiB) and streams `body` (for
-    /// example a `ReplicationStreamProducer`) as the upload; returns the peer's reply JSON.
+    /// example a `ReplicationStreamProducer`) as the upload, chunk by chunk as the connection drains; returns the
+    /// peer's reply JSON. Without an upload, call `send(to:operation:parameters:authentication:)`.
     ///
     /// Throws `PeerError`: `.unreachable` (no address, connection refused or dropped, a link fault), `.unauthorized`,
     /// `.refused` with the peer handler's code and message, `.protocolError`; or the error `body` threw.
@@ -125,6 +126,29 @@ public final class PeerClient: Sendable {
     }
 
     private func perform(
+        to peer: String,
+        operation: String,
+        parameters: [UInt8],
+        body: HTTPClientRequest.Body,
+        failure: UploadFailure?,
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] {
+        do {
+            let reply = try await exchange(
+                to: peer, operation: operation, parameters: parameters, body: body, failure: failure,
+                authentication: authentication
+            )
+            logger.debug("peer request done", metadata: ["peer": "\(peer)", "operation": "\(operation)"])
+            return reply
+        } catch {
+            logger.debug("peer request failed", metadata: [
+                "peer": "\(peer)", "operation": "\(operation)", "error": "\(error)",
+            ])
+            throw error
+        }
+    }
+
+    private func exchange(
         to peer: String,
         operation: String,
         parameters: [UInt8],
