@@ -67,6 +67,35 @@ struct PeerExchangeTests {
         #expect(final.maxAhead < total / 2, "producer ran \(final.maxAhead) bytes ahead")
     }
 
+    @Test("Concurrent uploads to one peer share the client and each arrives whole")
+    func concurrentUploads() async throws {
+        let handler = RecordingHandler()
+        let sizes = [1, 65_535, 1 << 20, 3_000_001, 2 << 20, 777_777, 4 << 20, 123]
+        try await withPeerHost(handler: handler) { host in
+            try await withPeerClient(peers: ["WMILAB-HV02=\(host.address)"]) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, size) in sizes.enumerated() {
+                        group.addTask {
+                            _ = try await client.send(
+                                to: "WMILAB-HV02", operation: "apply-\(index)", parameters: Array("{}".utf8),
+                                body: PatternUpload(total: size, chunkSize: 100_000, progress: nil),
+                                authentication: .sharedSecret
+                            )
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+        }
+        let seen = Dictionary(uniqueKeysWithValues: handler.requests.map { ($0.operation, $0) })
+        #expect(seen.count == sizes.count)
+        for (index, size) in sizes.enumerated() {
+            #expect(seen["apply-\(index)"]?.bodyBytes == size)
+            #expect(seen["apply-\(index)"]?.bodyDigest == PatternUpload.digest(total: size, chunkSize: 100_000))
+            #expect(seen["apply-\(index)"]?.parameters == Array("{}".utf8))
+        }
+    }
+
     @Test("A handler's refusal reaches the caller with its code and message")
     func refusalCrossesTheWire() async throws {
         let handler = RecordingHandler { _, _, _ in
