@@ -21,7 +21,7 @@ struct PeerAuthenticationTests {
                 // With an upload under way too: the refusal, not a transport error, reaches the caller.
                 let streaming = await peerError {
                     try await client.send(to: "WMILAB-HV02", operation: "apply-stream", parameters: [],
-                                          body: PatternUpload(total: 8 << 20, chunkSize: 1 << 20, progress: nil),
+                                          body: PatternUpload(total: 2 << 20, chunkSize: 64 * 1024, progress: nil),
                                           authentication: .sharedSecret)
                 }
                 #expect(streaming?.isUnauthorized == true)
