@@ -18,6 +18,13 @@ struct PeerAuthenticationTests {
                 }
                 #expect(error?.isUnauthorized == true)
                 #expect(error?.message == "the request signature does not match")
+                // With an upload under way too: the refusal, not a transport error, reaches the caller.
+                let streaming = await peerError {
+                    try await client.send(to: "WMILAB-HV02", operation: "apply-stream", parameters: [],
+                                          body: PatternUpload(total: 2 << 20, chunkSize: 64 * 1024, progress: nil),
+                                          authentication: .sharedSecret)
+                }
+                #expect(streaming?.isUnauthorized == true)
             }
         }
         #expect(handler.requests.isEmpty)

@@ -68,3 +68,16 @@ struct PeerDirectoryTests {
         #expect(PeerAddress(host: "10.0.0.2", port: 5986, useTLS: true).baseURL == "https://10.0.0.2:5986")
     }
 }
+
+@Suite("PeerBody without HTTP")
+struct PeerBodyTests {
+    @Test("A body made of chunks yields them in order, without empty ones, once")
+    func chunks() async throws {
+        let body = PeerBody(chunks: [[1, 2], [], [3], [4, 5, 6]])
+        var seen: [[UInt8]] = []
+        for try await chunk in body { seen.append(chunk) }
+        #expect(seen == [[1, 2], [3], [4, 5, 6]])
+        var empty = PeerBody().makeAsyncIterator()
+        #expect(try await empty.next() == nil)
+    }
+}

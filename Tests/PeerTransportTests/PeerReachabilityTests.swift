@@ -1,4 +1,6 @@
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import Testing
 import WMILabTesting
 
@@ -55,6 +57,38 @@ struct PeerReachabilityTests {
         }
         #expect(checked.withLockedValue { $0 } == ["wmilab-hv02"])
         #expect(handler.requests.isEmpty)
+    }
+
+    @Test("A throwing link check opens no connection at all; without it the same peer is connected to")
+    func linkCheckOpensNoConnection() async throws {
+        struct LinkDown: Error {}
+        let accepted = NIOLockedValueBox(0)
+        // A bare listener that counts connections and closes each at once.
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { channel in
+                accepted.withLockedValue { $0 += 1 }
+                return channel.close()
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(listener.localAddress?.port)
+        try await withPeerClient(peers: ["WMILAB-HV02=127.0.0.1:\(port)"], linkCheck: { _ in throw LinkDown() }) {
+            client in
+            let error = await peerError {
+                try await client.send(to: "WMILAB-HV02", operation: "ping", parameters: [],
+                                      authentication: .sharedSecret)
+            }
+            #expect(error?.isUnreachable == true)
+        }
+        #expect(accepted.withLockedValue { $0 } == 0)
+        try await withPeerClient(peers: ["WMILAB-HV02=127.0.0.1:\(port)"]) { client in
+            let error = await peerError {
+                try await client.send(to: "WMILAB-HV02", operation: "ping", parameters: [],
+                                      authentication: .sharedSecret)
+            }
+            #expect(error?.isUnreachable == true)
+        }
+        #expect(accepted.withLockedValue { $0 } >= 1)
+        try await listener.close()
     }
 
     @Test("A link check that passes lets the request through")

@@ -5,7 +5,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The client side of host-to-host replication traffic, over async-http-client: one shared `HTTPClient` with
-/// keep-alive connections, request bodies streamed with back-pressure.
+/// keep-alive connections, request bodies streamed with back-pressure (each chunk waits for the previous write).
 ///
 /// Call `shutdown()` before dropping the last reference (async-http-client requires it).
 public final class PeerClient: Sendable {
@@ -17,6 +17,7 @@ public final class PeerClient: Sendable {
     private let linkCheck: (@Sendable (String) async throws -> Void)?
     private let logger: Logger
     private let httpClient: HTTPClient
+    private let eventLoopGroup: any EventLoopGroup
     /// Seconds since 1970 (replaced in tests).
     let now: @Sendable () -> Int64
 
@@ -78,12 +79,14 @@ public final class PeerClient: Sendable {
         // takes to be reported. The read timeout bounds a silent peer, not a long upload or apply.
         configuration.timeout = HTTPClient.Configuration.Timeout(connect: connectTimeout, read: .seconds(600))
         configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(60))
-        httpClient = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration,
+        eventLoopGroup = HTTPClient.defaultEventLoopGroup
+        httpClient = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration,
                                 backgroundActivityLogger: logger)
     }
 
     /// Sends `operation` with `parameters` (a small JSON document, at most 64 KiB) and streams `body` (for
-    /// example a `ReplicationStreamProducer`) as the upload; returns the peer's reply JSON.
+    /// example a `ReplicationStreamProducer`) as the upload, chunk by chunk as the connection drains; returns the
+    /// peer's reply JSON. Without an upload, call `send(to:operation:parameters:authentication:)`.
     ///
     /// Throws `PeerError`: `.unreachable` (no address, connection refused or dropped, a link fault), `.unauthorized`,
     /// `.refused` with the peer handler's code and message, `.protocolError`; or the error `body` threw.
@@ -100,9 +103,22 @@ public final class PeerClient: Sendable {
         }
         let failure = UploadFailure()
         let upload = PeerUpload(parameters: parameters, base: body, failure: failure)
+        let eventLoop = eventLoopGroup.next()
+        let requestBody = HTTPClient.Body.stream(contentLength: nil) { writer in
+            let promise = eventLoop.makePromise(of: Void.self)
+            promise.completeWithTask {
+                var chunks = upload.makeAsyncIterator()
+                while let chunk = try await chunks.next() {
+                    // Waiting for each write (it completes once the channel takes more) keeps the channel's buffer
+                    // and a chunk in memory, however far the event loop lags behind the producer.
+                    try await writer.write(.byteBuffer(chunk)).get()
+                }
+            }
+            return promise.futureResult
+        }
         return try await perform(
-            to: hostName, operation: operation, parameters: parameters, body: .stream(upload, length: .unknown),
-            failure: failure, authentication: authentication
+            to: hostName, operation: operation, parameters: parameters, body: requestBody, failure: failure,
+            authentication: authentication
         )
     }
 
@@ -114,8 +130,8 @@ public final class PeerClient: Sendable {
         authentication: PeerAuthentication
     ) async throws -> [UInt8] {
         try await perform(
-            to: hostName, operation: operation, parameters: parameters, body: .bytes(ByteBuffer(bytes: parameters)),
-            failure: nil, authentication: authentication
+            to: hostName, operation: operation, parameters: parameters,
+            body: .byteBuffer(ByteBuffer(bytes: parameters)), failure: nil, authentication: authentication
         )
     }
 
@@ -128,7 +144,30 @@ public final class PeerClient: Sendable {
         to peer: String,
         operation: String,
         parameters: [UInt8],
-        body: HTTPClientRequest.Body,
+        body: HTTPClient.Body,
+        failure: UploadFailure?,
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] {
+        do {
+            let reply = try await exchange(
+                to: peer, operation: operation, parameters: parameters, body: body, failure: failure,
+                authentication: authentication
+            )
+            logger.debug("peer request done", metadata: ["peer": "\(peer)", "operation": "\(operation)"])
+            return reply
+        } catch {
+            logger.debug("peer request failed", metadata: [
+                "peer": "\(peer)", "operation": "\(operation)", "error": "\(error)",
+            ])
+            throw error
+        }
+    }
+
+    private func exchange(
+        to peer: String,
+        operation: String,
+        parameters: [UInt8],
+        body: HTTPClient.Body,
         failure: UploadFailure?,
         authentication: PeerAuthentication
     ) async throws -> [UInt8] {
@@ -147,17 +186,16 @@ public final class PeerClient: Sendable {
             )
         }
 
-        var request = HTTPClientRequest(url: address.baseURL + PeerWire.path(of: operation))
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: PeerWire.contentType)
-        request.headers.add(name: PeerWire.parametersLengthHeader, value: String(parameters.count))
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: PeerWire.contentType)
+        headers.add(name: PeerWire.parametersLengthHeader, value: String(parameters.count))
         switch authentication {
         case .sharedSecret:
             let signature = PeerSignature.sign(
                 secret: secret, hostName: hostName, targetHost: peer, timestamp: now(),
                 nonce: PeerSignature.makeNonce(), operation: operation, parameters: parameters
             )
-            request.headers.add(name: "Authorization", value: signature.headerValue)
+            headers.add(name: "Authorization", value: signature.headerValue)
         case .certificate:
             guard address.useTLS else {
                 throw PeerError.protocolError(
@@ -165,27 +203,34 @@ public final class PeerClient: Sendable {
                 )
             }
             if let certificateProblem { throw certificateProblem }
-            request.headers.add(name: PeerWire.hostHeader, value: hostName)
+            headers.add(name: PeerWire.hostHeader, value: hostName)
         }
-        request.body = body
 
-        let response: HTTPClientResponse
+        let url = address.baseURL + PeerWire.path(of: operation)
+        let request: HTTPClient.Request
         do {
-            response = try await httpClient.execute(request, deadline: .distantFuture, logger: logger)
+            request = try HTTPClient.Request(url: url, method: .POST, headers: headers, body: body)
+        } catch {
+            throw PeerError.protocolError("cannot address the replication peer \(peer) as \(url): \(error)")
+        }
+        let delegate = ResponseAccumulator(request: request, maxBodySize: PeerWire.maxReplySize)
+        let task = httpClient.execute(request: request, delegate: delegate, deadline: nil, logger: logger)
+        let response: HTTPClient.Response
+        do {
+            response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
         } catch {
             throw Self.classify(error, peer: peer, failure: failure)
         }
-        let reply: ByteBuffer
-        do {
-            reply = try await response.body.collect(upTo: PeerWire.maxReplySize)
-        } catch {
-            throw Self.classify(error, peer: peer, failure: failure)
-        }
+        let reply = response.body.map { Array($0.readableBytesView) } ?? []
         guard response.status == .ok else {
-            let wire = try? JSONDecoder().decode(PeerWireError.self, from: Data(reply.readableBytesView))
+            let wire = try? JSONDecoder().decode(PeerWireError.self, from: Data(reply))
             throw PeerError(status: Int(response.status.code), wire: wire)
         }
-        return Array(reply.readableBytesView)
+        return reply
     }
 
     private func checkLink(to peer: String) async throws {
@@ -206,6 +251,9 @@ public final class PeerClient: Sendable {
         if let uploadError = failure?.error { return uploadError }
         if error is PeerError || error is CancellationError { return error }
         if let clientError = error as? HTTPClientError, clientError == .cancelled { return CancellationError() }
+        if error is ResponseAccumulator.ResponseTooBigError {
+            return PeerError.protocolError("the reply of \(peer) is larger than \(PeerWire.maxReplySize) bytes")
+        }
         return PeerError.unreachable(host: peer, "\(error)")
     }
 }

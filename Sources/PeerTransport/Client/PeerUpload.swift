@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// The body of a request as async-http-client sends it: the parameters document, then the caller's upload.
-/// Chunks are pulled one at a time, so the upload advances only as fast as the connection drains.
+/// Chunks are pulled one at a time, and `PeerClient` writes each before pulling the next, so the upload advances
+/// only as fast as the connection drains.
 struct PeerUpload<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
     typealias Element = ByteBuffer
 
