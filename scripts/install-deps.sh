@@ -9,7 +9,7 @@ want_apt=(pkg-config libxml2-dev libssl-dev libsqlite3-dev zlib1g-dev)
 want_pip=()
 case "${1:-build}" in
   build) ;;
-  test)  want_apt+=(wsl uuid-runtime curl libxml2-utils); want_pip+=(pytest pypsrp pywinrm) ;;
+  test)  want_apt+=(wsl uuid-runtime curl libxml2-utils openssl); want_pip+=(pytest pypsrp pywinrm) ;;
   bench) want_apt+=(wrk nginx-light curl time bc); want_pip+=(pywbem pypsrp) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

@@ -48,6 +48,8 @@ public struct LabFaultInjector: MethodInterceptor {
 
     private func matches(_ fault: CIMInstance, method: String, target: CIMObjectPath, namespace: CIMNamespace) -> Bool {
         guard let kind = fault["Kind"]?.uint64Value, kind == 1 || kind == 2 else { return false }
+        // A delay aimed at a peer link slows replication traffic, not method calls.
+        if let peer = fault["TargetPeer"]?.stringValue, !peer.isEmpty { return false }
         if case .uint32(0)? = fault["RemainingCount"] { return false }
         func same(_ property: String, _ actual: String) -> Bool {
             guard let wanted = fault[property]?.stringValue, !wanted.isEmpty else { return true }

@@ -143,7 +143,10 @@ struct ServeCommand: AsyncParsableCommand {
             guard let tlsCertificate, let tlsKey else {
                 throw ValidationError("--https-listen needs --tls-certificate and --tls-key")
             }
-            configuration.tls = ServerTLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+            var tls = ServerTLSConfiguration(certificatePath: tlsCertificate, privateKeyPath: tlsKey)
+            // Peers authenticating with certificates (AuthenticationType 2) present one; WS-Man clients need not.
+            tls.requestsClientCertificate = true
+            configuration.tls = tls
         }
         let replicationRoute = try StreamingRoute(
             pathPrefix: PeerEndpoint.pathPrefix,
