@@ -53,6 +53,9 @@ class Server:
         deadline = time.time() + 60
         while not _identify(self.url):
             if self.proc.poll() is not None or time.time() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                self.log.close()
                 raise RuntimeError(f"wmilab serve did not start (see {self.log.name})")
             time.sleep(0.1)
 

@@ -58,7 +58,10 @@ class LabHost:
         self.replica = None
 
     def start(self):
-        self.server = Server(self.data_dir, extra_args=self.args, port=self.port)
+        try:
+            self.server = Server(self.data_dir, extra_args=self.args, port=self.port)
+        except RuntimeError as e:  # the log goes with the lab's temporary directory: show it now
+            raise RuntimeError(f"{self.name}: {e}: {self.log_tail()}") from None
         self.replica = Replica(Lab(self.server), self.name)
         return self
 
@@ -157,8 +160,11 @@ def cimxml_properties(text):
     return out
 
 
-# CIM types of Msvm_ReplicationSettingData (A.4 and its CIM_VirtualSystemSettingData parent), for GetText(2).
+# CIM types of Msvm_ReplicationSettingData (A.4 and its CIM_VirtualSystemSettingData / CIM_SettingData parents),
+# for GetText(2); properties not listed are strings.
 _RSD_TYPES = {
+    "Generation": "uint64",
+    "ChangeableType": "uint16",
     **dict.fromkeys(["AuthenticationType", "RecoveryServerPortNumber", "ApplicationConsistentSnapshotInterval",
                      "RecoveryHistory", "ReplicationInterval", "AutomaticStartupAction",
                      "AutomaticStartupActionSequenceNumber", "AutomaticShutdownAction", "AutomaticRecoveryAction"],
@@ -168,7 +174,7 @@ _RSD_TYPES = {
     **dict.fromkeys(["CreationTime", "AutomaticStartupActionDelay", "AutoResynchronizeIntervalStart",
                      "AutoResynchronizeIntervalEnd"], "datetime"),
 }
-_RSD_ARRAYS = {"Notes", "IncludedDisks"}
+_RSD_ARRAYS = {"Notes", "IncludedDisks", "ComponentSetting"}
 
 
 def cim_datetime(text):

@@ -1,8 +1,6 @@
-"""Failover of a replicated VM: a test failover on the recovery host, then a planned failover as
+"""Failover of replicated VMs: a test failover of db01 on the recovery host, and a planned failover of app01 as
 Start-VMFailover -Prepare / Start-VMFailover / Complete-VMFailover / Set-VMReplication -Reverse do it."""
 import os
-
-import pytest
 
 from lab import NS, RS, selector_set, selectors_of
 from multihost import (COMMITTED, CS, PRIMARY, RECOVERED, REPLICA, REPLICATING, SYNCED, TEST_REPLICA, lab_fixture,
@@ -14,10 +12,10 @@ HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 hosts = lab_fixture(HV01, HV02, recovery_servers=(HV01, HV02))
 
 
-@pytest.fixture(scope="module")
-def replicating(hosts):
+def replicated(hosts, vm_name):
+    """The VM replicating HV01 → HV02 with some data through: its GUID."""
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
-    guid = replicate(hv01, hv02, "app01")
+    guid = replicate(hv01, hv02, vm_name)
     device = hv01.disk_device(guid)
     probe = (1024 * 1024, os.urandom(128 * 1024))
     hv01.write(device, *probe)
@@ -25,9 +23,9 @@ def replicating(hosts):
     return guid
 
 
-def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(hosts, replicating):
+def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(hosts):
     hv02 = hosts[HV02].replica
-    guid = replicating
+    guid = replicated(hosts, "db01")
     rv, out = hv02.service("TestReplicaSystem", ("ComputerSystem", hv02.vm_epr(guid)), ("SnapshotSettingData", None))
     assert rv in (0, 4096), rv
     if rv == 4096:
@@ -38,15 +36,15 @@ def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(host
     assert resulting.find(".//{%s}ResourceURI" % NS["w"]).text == CS
     keys = [(k, v) for k, v in selectors_of(resulting).items() if k != "__cimnamespace"]
     test_vm = props(hv02.lab.psrp.get(CS, selector_set=selector_set(keys))[0])
-    assert test_vm["ElementName"] == "app01 - Test"
+    assert test_vm["ElementName"] == "db01 - Test"
     assert test_vm["Name"] != guid
     assert int(test_vm["ReplicationMode"]) == TEST_REPLICA
     assert hv02.state(guid) == (REPLICA, REPLICATING)
 
 
-def test_planned_failover_then_reverse_replication(hosts, replicating):
+def test_planned_failover_then_reverse_replication(hosts):
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
-    guid = replicating
+    guid = replicated(hosts, "app01")
 
     # Start-VMFailover -Prepare: the primary is turned off, then prepared (pending deltas sent).
     assert hv01.vm_request_state_change(guid, 3) == 0
