@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from conftest import Server, _free_port
-from lab import LABNS, NS, RS, V2, Lab, selector_set, selectors_of
+from lab import ASSOC, LABNS, NS, RS, V2, Lab, selector_set, selectors_of
 
 # Lab seconds per wall second: a 30 s ReplicationInterval passes in 0.5 s.
 TIME_SCALE = 60
@@ -260,6 +260,22 @@ class Replica:
             else f"ResultClass = {result_class}"
         return self.query(f"ASSOCIATORS OF {{{path}}} WHERE {where}")
 
+    def associated(self, guid, result_class, assoc_class=None):
+        """The VM's associated instances through the DSP0227 AssociatedInstances filter (what a PowerShell CIM
+        session's Get-CimAssociatedInstance sends)."""
+        f = ET.Element("{%s}AssociatedInstances" % NS["b"])
+        obj = ET.SubElement(f, "{%s}Object" % NS["b"])
+        ET.SubElement(obj, "{%s}Address" % NS["a"]).text = ANON
+        rp = ET.SubElement(obj, "{%s}ReferenceParameters" % NS["a"])
+        ET.SubElement(rp, "{%s}ResourceURI" % NS["w"]).text = CS
+        ss = ET.SubElement(rp, "{%s}SelectorSet" % NS["w"])
+        ET.SubElement(ss, "{%s}Selector" % NS["w"], Name="CreationClassName").text = "Msvm_ComputerSystem"
+        ET.SubElement(ss, "{%s}Selector" % NS["w"], Name="Name").text = guid
+        if assoc_class:
+            ET.SubElement(f, "{%s}AssociationClassName" % NS["b"]).text = assoc_class
+        ET.SubElement(f, "{%s}ResultClassName" % NS["b"]).text = result_class
+        return [props(i) for i in self.lab.enumerate_all("http://schemas.dmtf.org/wbem/wscim/1/*", f, dialect=ASSOC)]
+
     def rsds(self, guid):
         """InstanceID → Msvm_ReplicationSettingData of the VM (GetRelated("Msvm_ReplicationSettingData"))."""
         found = self.associators(self.vm_path(guid), "Msvm_ReplicationSettingData")
@@ -275,8 +291,7 @@ class Replica:
 
     def relationships(self, guid):
         """InstanceID → Msvm_ReplicationRelationship, reached from the VM by Msvm_SystemReplicationRelationship."""
-        found = self.associators(self.vm_path(guid), "Msvm_ReplicationRelationship",
-                                 assoc_class="Msvm_SystemReplicationRelationship")
+        found = self.associated(guid, "Msvm_ReplicationRelationship", assoc_class="Msvm_SystemReplicationRelationship")
         return {r["InstanceID"]: r for r in found}
 
     def relationship(self, guid, index=0):
@@ -502,16 +517,23 @@ def wait_for_digest(source, source_device, target, target_device, probes=(), tim
 
     `probes` are (offset, bytes) last written on the source: the target's copy of those ranges is polled
     first (cheap ReadData), then whole-disk digests are compared until they agree."""
+    return wait_for_digests(source, source_device, [(target, target_device)], probes, timeout)
+
+
+def wait_for_digests(source, source_device, targets, probes=(), timeout=30):
+    """`wait_for_digest` for several (Replica, DeviceID) targets at once."""
     deadline = time.time() + timeout
-    for offset, data in probes:
-        while target.read(target_device, offset, len(data)) != data:
-            assert time.time() < deadline, f"{target.host_name} never received the write at {offset}"
-            time.sleep(max(INTERVAL_WALL / 2, 0.1))
+    for target, target_device in targets:
+        for offset, data in probes:
+            while target.read(target_device, offset, len(data)) != data:
+                assert time.time() < deadline, f"{target.host_name} never received the write at {offset}"
+                time.sleep(max(INTERVAL_WALL / 2, 0.1))
     while True:
-        want, have = digests((source, source_device), (target, target_device))
-        if want == have:
+        want, *have = digests((source, source_device), *targets)
+        if all(h == want for h in have):
             return want
-        assert time.time() < deadline, f"{target.host_name} disk still differs from {source.host_name}'s"
+        lagging = [t.host_name for (t, _), h in zip(targets, have) if h != want]
+        assert time.time() < deadline, f"disks of {lagging} still differ from {source.host_name}'s"
         time.sleep(max(INTERVAL_WALL / 2, 0.1))
 
 

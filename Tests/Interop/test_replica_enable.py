@@ -78,6 +78,16 @@ def test_vm_found_by_wql_and_its_settings_through_the_association(hosts):
     assert by_name["VirtualSystemIdentifier"].findtext("VALUE") == guid
 
 
+def test_wql_and_dsp0227_association_walks_agree(hosts):
+    hv02 = hosts[HV02].replica
+    guid = hv02.find_vm("db01")
+    by_wql = hv02.rsds(guid)
+    by_filter = {r["InstanceID"]: r for r in hv02.associated(guid, "Msvm_ReplicationSettingData")}
+    assert list(by_wql) == list(by_filter) and len(by_wql) == 1
+    assert by_wql == by_filter
+    assert hv02.relationships(guid) == {}  # never replicated: no Msvm_ReplicationRelationship yet
+
+
 def test_the_disk_walk_reaches_the_lab_disk_and_its_digest_is_the_real_one(hosts):
     hv01 = hosts[HV01].replica
     guid = hv01.find_vm("web01")

@@ -1,7 +1,7 @@
 """Extended replication over three hosts: HV01 → HV02 → HV03, the replica on HV02 replicating on."""
 import os
 
-from multihost import EXTENDED_REPLICA, REPLICA, REPLICATING, lab_fixture, replicate, wait_for_digest
+from multihost import EXTENDED_REPLICA, REPLICA, REPLICATING, lab_fixture, replicate, wait_for_digests
 
 HV01, HV02, HV03 = "WMILAB-HV01", "WMILAB-HV02", "WMILAB-HV03"
 
@@ -33,5 +33,4 @@ def test_extended_replica_receives_what_the_primary_writes(hosts):
     device = hv01.disk_device(guid)
     probe = (9 * 1024 * 1024, os.urandom(300_000))
     hv01.write(device, *probe)
-    digest = wait_for_digest(hv01, device, hv03, hv03.disk_device(guid), probes=[probe])
-    assert hv02.digest(hv02.disk_device(guid)) == digest
+    wait_for_digests(hv01, device, [(hv02, hv02.disk_device(guid)), (hv03, hv03.disk_device(guid))], probes=[probe])
