@@ -547,10 +547,10 @@ def wait_until(predicate, what, timeout=20, step=0.1):
         time.sleep(step)
 
 
-def replicate(primary, recovery, vm_name="app01", history=0):
+def replicate(primary, recovery, vm_name="app01", history=0, compression=True):
     """Enable-VMReplication + Start-VMInitialReplication (network) to the end; returns the VM GUID."""
     guid = primary.find_vm(vm_name)
-    job = primary.enable_replication(guid, recovery.host_name, history=history)
+    job = primary.enable_replication(guid, recovery.host_name, history=history, compression=compression)
     assert job["JobState"] == "7", f"CreateReplicationRelationship: {job}"
     rv, out = primary.start_replication(guid, kind=1)
     assert rv == 4096, f"StartReplication returned {rv}"

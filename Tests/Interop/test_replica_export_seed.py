@@ -16,8 +16,9 @@ def test_export_then_import_the_initial_replica(hosts, tmp_path):
     guid = hv01.find_vm("app01")
     device = hv01.disk_device(guid)
     hv01.write(device, 3 * BLOCK + 5, os.urandom(500_000))
-    job = hv01.enable_replication(guid, HV02)
+    job = hv01.enable_replication(guid, HV02, compression=False)
     assert job["JobState"] == "7", job
+    assert hv01.rsd(guid)["CompressionEnabled"] == "false"
 
     export = tmp_path / "export"
     export.mkdir()

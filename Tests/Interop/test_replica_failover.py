@@ -12,10 +12,11 @@ HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 hosts = lab_fixture(HV01, HV02, recovery_servers=(HV01, HV02))
 
 
-def replicated(hosts, vm_name):
+def replicated(hosts, vm_name, history=0):
     """The VM replicating HV01 → HV02 with some data through: its GUID."""
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
-    guid = replicate(hv01, hv02, vm_name)
+    guid = replicate(hv01, hv02, vm_name, history=history)
+    assert hv01.rsd(guid)["RecoveryHistory"] == str(history)
     device = hv01.disk_device(guid)
     probe = (1024 * 1024, os.urandom(128 * 1024))
     hv01.write(device, *probe)
@@ -25,7 +26,7 @@ def replicated(hosts, vm_name):
 
 def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(hosts):
     hv02 = hosts[HV02].replica
-    guid = replicated(hosts, "db01")
+    guid = replicated(hosts, "db01", history=2)  # recovery points kept; Null picks the latest
     rv, out = hv02.service("TestReplicaSystem", ("ComputerSystem", hv02.vm_epr(guid)), ("SnapshotSettingData", None))
     assert rv in (0, 4096), rv
     if rv == 4096:
