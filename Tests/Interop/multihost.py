@@ -4,6 +4,9 @@ A lab is several `wmilab serve` processes that know each other as replication pe
 and run on lab time (`--time-scale`). `Replica` drives one host through pypsrp exactly as Enable-VMReplication,
 Start-VMInitialReplication, Start-VMFailover & co. drive WMI (../shared/reference/wmi-replication-model.md §A):
 WQL look-ups, association walks, CIM-XML (GetText(2)-style) embedded instances, jobs polled to the end.
+
+Run the scenarios (test_replica_*.py, one lab of fresh data directories per module):
+    WMILAB_BIN=$PWD/.build/debug/wmilab python3 -m pytest -q -p no:cacheprovider Tests/Interop -k replica
 """
 import base64
 import contextlib
