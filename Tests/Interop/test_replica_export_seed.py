@@ -36,7 +36,7 @@ def test_export_then_import_the_initial_replica(hosts, tmp_path):
 
     job = hv02.service_ok("ImportInitialReplica", ("ComputerSystem", hv02.vm_epr(guid)),
                           ("InitialReplicationImportLocation", str(vm_dir)))
-    assert int(job["ErrorCode"] or 0) == 0
+    assert int(job["ErrorCode"] or 0) == 0, job
     hv01.wait_for_state(guid, REPLICATING)
     hv02.wait_for_state(guid, REPLICATING)
     primary_digest, replica_digest = digests((hv01, device), (hv02, hv02.disk_device(guid)))
@@ -68,5 +68,6 @@ def test_seeded_initial_replication_ships_only_what_differs(hosts):
     hv02.wait_for_state(guid, REPLICATING)
     wait_for_digest(hv01, primary_device, hv02, replica_device, probes=[differing])
     stats = hv01.statistics(guid)[0]
+    assert stats["ReplicationSize"] is not None, stats
     assert int(stats["ReplicationSize"]) < len(common) // 8, stats  # one differing block, not the 8 MiB
 

@@ -55,7 +55,7 @@ def test_planned_failover_then_reverse_replication(hosts):
 
     # Start-VMFailover on the recovery host (latest recovery point), then Complete-VMFailover.
     job = hv02.service_ok("InitiateFailover", ("ComputerSystem", hv02.vm_epr(guid)), ("SnapshotSettingData", None))
-    assert int(job["ErrorCode"] or 0) == 0
+    assert int(job["ErrorCode"] or 0) == 0, job
     assert hv02.state(guid) == (REPLICA, RECOVERED)
     hv02.service_ok("CommitFailover", ("ComputerSystem", hv02.vm_epr(guid)))
     assert hv02.state(guid) == (REPLICA, COMMITTED)
