@@ -40,18 +40,22 @@ def _identify(url: str) -> bool:
 class Server:
     """One `wmilab serve` process on a private port and data directory."""
 
-    def __init__(self, data_dir: Path, extra_args=()):
-        self.port = _free_port()
+    def __init__(self, data_dir: Path, extra_args=(), port=None):
+        self.port = port or _free_port()
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{self.port}/wsman"
         binary = os.environ.get("WMILAB_BIN", str(ROOT / ".build" / "debug" / "wmilab"))
-        self.log = open(data_dir.parent / f"server-{self.port}.log", "w")
+        # Appending keeps the log of an earlier process on the same port (a restart after kill -9).
+        self.log = open(data_dir.parent / f"server-{self.port}.log", "a")
         self.proc = subprocess.Popen(
             [binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data", str(data_dir), *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while not _identify(self.url):
             if self.proc.poll() is not None or time.time() > deadline:
+                self.proc.kill()
+                self.proc.wait()
+                self.log.close()
                 raise RuntimeError(f"wmilab serve did not start (see {self.log.name})")
             time.sleep(0.1)
 
