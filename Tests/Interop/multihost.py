@@ -26,11 +26,12 @@ from lab import ASSOC, LABNS, NS, RS, V2, Lab, selector_set, selectors_of
 # Lab seconds per wall second: a 30 s ReplicationInterval passes in 0.5 s.
 TIME_SCALE = 60
 # Every host of a lab shares this secret for its replication traffic.
-SECRET_ARGS = []  # ["--replication-secret", "lab-secret"] once the engine lands
+SECRET_ARGS = ["--replication-secret", "lab-secret"]
 REPLICA_STORAGE = "C:\\Replica"
 INTERVAL = 30  # ReplicationInterval, lab seconds
 INTERVAL_WALL = INTERVAL / TIME_SCALE
 WRITE_CHUNK = 256 * 1024
+READ_CHUNK = 96 * 1024
 
 CS = V2 + "/Msvm_ComputerSystem"
 RSSD = V2 + "/Msvm_ReplicationServiceSettingData"
@@ -352,7 +353,12 @@ class Replica:
             self._disk("WriteData", device, Offset=offset + start, Base64Data=base64.b64encode(piece).decode())
 
     def read(self, device, offset, length):
-        return base64.b64decode(self._disk("ReadData", device, Offset=offset, Length=length)["Base64Data"])
+        # pypsrp asks for responses under 153,600 bytes: base64 of 96 KiB fits.
+        out = b""
+        while len(out) < length:
+            n = min(READ_CHUNK, length - len(out))
+            out += base64.b64decode(self._disk("ReadData", device, Offset=offset + len(out), Length=n)["Base64Data"])
+        return out
 
     def digest(self, device):
         return self._disk("GetDigest", device)["Sha256"].lower()
