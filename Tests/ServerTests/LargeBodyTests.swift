@@ -60,8 +60,9 @@ struct LargeBodyTests {
                 #expect(response.status == 500)
                 #expect(response.text.contains("<s:Value>w:EncodingLimit</s:Value>"))
                 #expect(response.text.contains("Code=\"2150858805\""))
+                // A buffered body would add all of its 10 MB; suites running in parallel add a few MB of their own.
                 if let before, let after = residentBytes() {
-                    #expect(after - before < size / 2, "resident memory grew by \(after - before) bytes")
+                    #expect(after - before < size * 9 / 10, "resident memory grew by \(after - before) bytes")
                 }
                 try await connection.send(TestHTTPConnection.request(
                     headers: [("Authorization", labAuthorization), ("Content-Type", "application/soap+xml")],
