@@ -7,7 +7,7 @@ import Foundation
 /// (frame count, the SHA-256 of the whole stream, and the digest of the block map the disk must end up with)
 /// and only then commits every block in one journal entry. A stream that is truncated, damaged, or meant for
 /// another base changes nothing visible. Applying the same stream twice is harmless (blocks already equal are
-/// skipped). Memory stays bounded by one block plus the largest chunk fed.
+/// skipped). Memory stays bounded by 16 MiB of write buffers, one block, and the largest chunk fed.
 public final class ReplicationStreamApplier: @unchecked Sendable {
     /// What an applied stream did.
     public struct Result: Sendable, Equatable {
@@ -47,29 +47,41 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private var committed: Result?
     private var trailerVerified = false
     /// Blocks bound for adjacent slots, gathered to be written with one call: `pendingCount` blocks from slot
-    /// `pendingSlot`, in a page-aligned buffer so they can bypass the page cache.
-    private let staging: UnsafeMutableRawBufferPointer
+    /// `pendingSlot`, in page-aligned buffers so they can bypass the page cache. One buffer fills while the
+    /// other is written.
+    private let buffers: [UnsafeMutableRawBufferPointer]
+    private var filling = 0
+    private var staging: UnsafeMutableRawBufferPointer { buffers[filling] }
     private var pendingSlot: UInt32 = 0
     private var pendingCount = 0
-    /// The data file opened for direct I/O (nil where the file system refuses it, or after a refused write).
-    private var direct: RawFile?
+    /// Writes the gathered blocks with direct I/O on its own thread; nil until the first write, and where the
+    /// file system refuses direct I/O.
+    private var writer: BackgroundWriter?
+    private let directIO: Bool
     private var triedDirect = false
     /// Written through the page cache since writeback was last started, as a byte range of the data file.
     private var unsubmitted: Range<UInt64>?
     private static let writebackInterval: UInt64 = 8 << 20
-    private static let stagingBytes = 16 << 20
+    private static let stagingBytes = 8 << 20
 
     /// Prepares to apply a stream to `disk`.
-    public init(disk: VirtualDisk) {
+    public convenience init(disk: VirtualDisk) { self.init(disk: disk, directIO: true) }
+
+    /// `directIO`: false always writes through the page cache, as where the file system refuses direct I/O.
+    init(disk: VirtualDisk, directIO: Bool) {
         self.disk = disk
+        self.directIO = directIO
         block = [UInt8](repeating: 0, count: disk.blockSize)
         current = [UInt8](repeating: 0, count: disk.blockSize)
-        staging = .allocate(byteCount: Swift.max(Self.stagingBytes, disk.blockSize), alignment: 4096)
+        buffers = (0..<2).map { _ in
+            .allocate(byteCount: Swift.max(Self.stagingBytes, disk.blockSize), alignment: 4096)
+        }
     }
 
     deinit {
         abandon()
-        staging.deallocate()
+        writer?.stop()
+        for buffer in buffers { buffer.deallocate() }
     }
 
     /// Feeds the next bytes of the stream.
@@ -102,11 +114,13 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         }
         do {
             try writePending()
+            try writer?.drain()
             let result = try disk.commitReplication(staged: staged, allocated: allocated, header: header,
                                                      expectedMapDigest: expectedMapDigest, frames: frames)
             staged = []
             allocated = []
             committed = result
+            writer?.stop()
             return result
         } catch {
             abandon()
@@ -131,6 +145,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
 
     private func abandon() {
         guard !allocated.isEmpty else { return }
+        // No write may land in a slot after it is given back.
+        try? writer?.drain()
         let slots = allocated
         allocated = []
         staged = []
@@ -306,16 +322,19 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let offset = UInt64(pendingSlot - 1) * UInt64(disk.blockSize)
         let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<pendingCount * disk.blockSize])
         pendingCount = 0
+        if let writer {
+            try writer.submit(bytes, at: offset)
+            filling = 1 - filling
+            return
+        }
         if !triedDirect {
             triedDirect = true
-            direct = try? RawFile(path: disk.data.path, direct: true)
-        }
-        if let direct {
-            do {
-                try direct.write(bytes, at: offset)
+            // The first write, done here, shows whether the file system takes direct I/O (some refuse it
+            // only when writing).
+            if directIO, let file = try? RawFile(path: disk.data.path, direct: true),
+               (try? file.write(bytes, at: offset)) != nil {
+                writer = BackgroundWriter(file: file)
                 return
-            } catch {
-                self.direct = nil  // refused after all (EINVAL): the page cache it is
             }
         }
         try disk.data.write(bytes, at: offset)

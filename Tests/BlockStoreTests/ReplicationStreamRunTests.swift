@@ -67,14 +67,14 @@ import Testing
         return disk
     }
 
-    @Test(arguments: [0, 1000, 4096 + 18, 3 * 4096 + 7])
-    func applyIntoScatteredSlotsEqualsSource(split: Int) throws {
+    @Test(arguments: [0, 1000, 4096 + 18, 3 * 4096 + 7], [true, false])
+    func applyIntoScatteredSlotsEqualsSource(split: Int, directIO: Bool) throws {
         let a = temporaryDirectory(), b = temporaryDirectory()
         defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
         let source = try source(order: .sequential, at: a)
         let target = try targetWithScatteredFreeSlots(at: b)
         let stream = try collect(try source.makeFullStream())
-        let applier = ReplicationStreamApplier(disk: target)
+        let applier = ReplicationStreamApplier(disk: target, directIO: directIO)
         let step = split == 0 ? stream.count : split
         for start in stride(from: 0, to: stream.count, by: step) {
             try stream[start..<min(stream.count, start + step)].withUnsafeBytes { try applier.feed($0) }
@@ -88,6 +88,26 @@ import Testing
         #expect(try reopened.digest() == source.digest())
         #expect(try reopened.read(at: UInt64(3 * blockSize), count: blockSize)
             == source.read(at: UInt64(3 * blockSize), count: blockSize))
+    }
+
+    @Test func refusedStreamLeavesNoWriteBehind() throws {
+        let a = temporaryDirectory(), b = temporaryDirectory()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let source = try source(order: .sequential, at: a)
+        let target = try VirtualDisk.create(at: b, size: source.size, blockSize: blockSize)
+        var rng = SplitMix64(state: 3)
+        try target.write(randomBytes(4 * blockSize, &rng), at: 0)
+        let before = try target.digest()
+        var stream = try collect(try source.makeFullStream())
+        stream[stream.count - 40] ^= 1  // the map digest in the trailer: refused only after every block arrived
+        let applier = ReplicationStreamApplier(disk: target)
+        #expect { try applier.feed(stream) } throws: { ($0 as? BlockStoreError)?.kind == .corruptStream }
+        // The slots the refused stream used are free again; a local write reuses them, and must stay intact.
+        #expect(try target.digest() == before)
+        let local = randomBytes(40 * blockSize, &rng)
+        try target.write(local, at: UInt64(8 * blockSize))
+        #expect(try target.read(at: UInt64(8 * blockSize), count: local.count) == local)
+        #expect(try target.verify().isEmpty)
     }
 
     @Test func deltaOfAdjacentRewritesShipsOnlyThem() throws {
