@@ -138,7 +138,7 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         guard refs[first].slot != 0, isSelected(first) else { return 0 }
         let limit = Swift.min(runCapacity, Swift.max(1, budget / disk.blockSize), refs.count - first)
         var count = 1
-        while count < limit, refs[first + count].slot == refs[first].slot + UInt32(count),
+        while count < limit, refs[first + count].slot == refs[first].slot &+ UInt32(count),
               isSelected(first + count) {
             count += 1
         }
