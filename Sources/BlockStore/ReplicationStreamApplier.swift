@@ -7,7 +7,7 @@ import Foundation
 /// (frame count, the SHA-256 of the whole stream, and the digest of the block map the disk must end up with)
 /// and only then commits every block in one journal entry. A stream that is truncated, damaged, or meant for
 /// another base changes nothing visible. Applying the same stream twice is harmless (blocks already equal are
-/// skipped). Memory stays bounded by one block plus the largest chunk fed.
+/// skipped). Memory stays bounded by 16 MiB of write buffers, one block, and the largest chunk fed.
 public final class ReplicationStreamApplier: @unchecked Sendable {
     /// What an applied stream did.
     public struct Result: Sendable, Equatable {
@@ -33,8 +33,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     }
 
     private let disk: VirtualDisk
-    private var buffer: [UInt8] = []
-    private var readIndex = 0
+    /// The start of a header, frame or block that arrived split across feeds.
+    private var carry: [UInt8] = []
     private var expect = Expect.header
     private var header: ReplicationStreamFormat.Header?
     private let hasher = SHA256()
@@ -46,15 +46,43 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private var current: [UInt8]
     private var committed: Result?
     private var trailerVerified = false
+    /// Blocks bound for adjacent slots, gathered to be written with one call: `pendingCount` blocks from slot
+    /// `pendingSlot`, in page-aligned buffers so they can bypass the page cache. One buffer fills while the
+    /// other is written.
+    private let buffers: [UnsafeMutableRawBufferPointer]
+    private var filling = 0
+    private var staging: UnsafeMutableRawBufferPointer { buffers[filling] }
+    private var pendingSlot: UInt32 = 0
+    private var pendingCount = 0
+    /// Writes the gathered blocks with direct I/O on its own thread; nil until the first write, and where the
+    /// file system refuses direct I/O.
+    private var writer: BackgroundWriter?
+    private let directIO: Bool
+    private var triedDirect = false
+    /// Written through the page cache since writeback was last started, as a byte range of the data file.
+    private var unsubmitted: Range<UInt64>?
+    private static let writebackInterval: UInt64 = 8 << 20
+    private static let stagingBytes = 8 << 20
 
     /// Prepares to apply a stream to `disk`.
-    public init(disk: VirtualDisk) {
+    public convenience init(disk: VirtualDisk) { self.init(disk: disk, directIO: true) }
+
+    /// `directIO`: false always writes through the page cache, as where the file system refuses direct I/O.
+    init(disk: VirtualDisk, directIO: Bool) {
         self.disk = disk
+        self.directIO = directIO
         block = [UInt8](repeating: 0, count: disk.blockSize)
         current = [UInt8](repeating: 0, count: disk.blockSize)
+        buffers = (0..<2).map { _ in
+            .allocate(byteCount: Swift.max(Self.stagingBytes, disk.blockSize), alignment: 4096)
+        }
     }
 
-    deinit { abandon() }
+    deinit {
+        abandon()
+        writer?.stop()
+        for buffer in buffers { buffer.deallocate() }
+    }
 
     /// Feeds the next bytes of the stream.
     public func feed(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try feed($0) } }
@@ -66,14 +94,10 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         case .done where bytes.count > 0: try fail(.corruptStream("bytes after the trailer"))
         default: break
         }
-        if readIndex > 0, readIndex >= buffer.count / 2 {
-            buffer.removeSubrange(0..<readIndex)
-            readIndex = 0
-        }
-        buffer.append(contentsOf: bytes)
         do {
-            try process()
+            try process(bytes)
         } catch {
+            pendingCount = 0
             abandon()
             expect = .failed
             throw error
@@ -89,11 +113,14 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             try fail(.corruptStream("the stream is truncated (no trailer)"))
         }
         do {
+            try writePending()
+            try writer?.drain()
             let result = try disk.commitReplication(staged: staged, allocated: allocated, header: header,
                                                      expectedMapDigest: expectedMapDigest, frames: frames)
             staged = []
             allocated = []
             committed = result
+            writer?.stop()
             return result
         } catch {
             abandon()
@@ -118,95 +145,118 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
 
     private func abandon() {
         guard !allocated.isEmpty else { return }
+        // No write may land in a slot after it is given back.
+        try? writer?.drain()
         let slots = allocated
         allocated = []
         staged = []
         disk.core.withLock { core in for slot in slots { core.slots.abandon(slot) } }
     }
 
-    /// Takes `count` bytes if available, hashing them into the stream digest.
-    private func take(_ count: Int, hash: Bool = true) -> ArraySlice<UInt8>? {
-        guard buffer.count - readIndex >= count else { return nil }
-        let slice = buffer[readIndex..<readIndex + count]
-        readIndex += count
-        if hash { hasher.update(slice) }
-        return slice
+    /// How many bytes the next element of the stream takes, or nil after the trailer.
+    private var needed: Int? {
+        switch expect {
+        case .header: ReplicationStreamFormat.headerSize
+        case .frameType: 1
+        case .dataFrame: ReplicationStreamFormat.dataFrameHeaderSize
+        case .dataBody(_, _, let length, _): length
+        case .zeroFrame: ReplicationStreamFormat.zeroFrameSize
+        case .trailer: ReplicationStreamFormat.trailerSize
+        case .done, .failed: nil
+        }
     }
 
-    private func process() throws {
-        while true {
-            switch expect {
-            case .header:
-                guard let bytes = take(ReplicationStreamFormat.headerSize) else { return }
-                let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
-                guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
-                    throw BlockStoreError.geometryMismatch(
-                        "stream is for \(h.diskSize) bytes in \(h.blockSize)-byte blocks, the disk has "
-                            + "\(disk.size) bytes in \(disk.blockSize)-byte blocks")
-                }
-                header = h
-                expect = .frameType
-            case .frameType:
-                guard let type = take(1)?.first else { return }
-                switch type {
-                case ReplicationStreamFormat.dataFrame: expect = .dataFrame
-                case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
-                case ReplicationStreamFormat.trailerFrame: expect = .trailer
-                default: throw BlockStoreError.corruptStream("unknown frame type \(type)")
-                }
-            case .dataFrame:
-                guard let bytes = take(ReplicationStreamFormat.dataFrameHeaderSize) else { return }
-                var r = ByteReader(Array(bytes))
-                guard let encoding = r.u8(), let index = r.u64(), let length = r.u32(), let crc = r.u32() else {
-                    throw BlockStoreError.corruptStream("frame header is truncated")
-                }
-                let i = try checkIndex(index)
-                let maxLength = Int(compressBound(uLong(disk.blockSize)))
-                switch encoding {
-                case ReplicationStreamFormat.raw where Int(length) == disk.blockSize: break
-                case ReplicationStreamFormat.zlib where Int(length) <= maxLength: break
-                default: throw BlockStoreError.corruptStream("block \(i): bad encoding \(encoding) or length \(length)")
-                }
-                expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
-            case .dataBody(let encoding, let index, let length, let crc):
-                guard let bytes = take(length) else { return }
-                try decode(bytes, encoding: encoding, index: index)
-                guard block.withUnsafeBytes({ BlockChecksum.crc32($0) }) == crc else {
-                    throw BlockStoreError.corruptStream("block \(index) fails its checksum")
-                }
-                try stage(index: index, crc: crc)
-                frames += 1
-                expect = .frameType
-            case .zeroFrame:
-                guard let bytes = take(ReplicationStreamFormat.zeroFrameSize) else { return }
-                var r = ByteReader(Array(bytes))
-                let i = try checkIndex(r.u64() ?? UInt64.max)
-                if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
-                    staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
-                }
-                frames += 1
-                expect = .frameType
-            case .trailer:
-                guard buffer.count - readIndex >= ReplicationStreamFormat.trailerSize else { return }
-                guard let counted = take(40) else { return }
-                let expected = hasher.finalize()
-                guard let digest = take(32, hash: false) else { return }
-                var r = ByteReader(Array(counted))
-                guard r.u64() == UInt64(frames) else {
-                    throw BlockStoreError.corruptStream("frame count does not match the trailer")
-                }
-                guard Array(digest) == expected else {
-                    throw BlockStoreError.corruptStream("stream digest mismatch")
-                }
-                expectedMapDigest = Array(r.raw(32) ?? [])
-                trailerVerified = true
-                expect = .done
-            case .done:
-                if readIndex < buffer.count { throw BlockStoreError.corruptStream("bytes after the trailer") }
-                return
-            case .failed:
-                return
+    /// Handles every whole element of `bytes` in place; an element split across feeds is gathered in `carry`.
+    private func process(_ bytes: UnsafeRawBufferPointer) throws {
+        var input = bytes[...]
+        while !input.isEmpty {
+            guard let need = needed else { throw BlockStoreError.corruptStream("bytes after the trailer") }
+            if carry.isEmpty, input.count >= need {
+                try handle(UnsafeRawBufferPointer(rebasing: input.prefix(need)))
+                input = input.dropFirst(need)
+                continue
             }
+            let n = Swift.min(need - carry.count, input.count)
+            carry.append(contentsOf: UnsafeRawBufferPointer(rebasing: input.prefix(n)))
+            input = input.dropFirst(n)
+            if carry.count == need {
+                try carry.withUnsafeBytes { try handle($0) }
+                carry.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+
+    /// Handles one whole element.
+    private func handle(_ bytes: UnsafeRawBufferPointer) throws {
+        switch expect {
+        case .header:
+            hasher.update(bytes)
+            let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
+            guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
+                throw BlockStoreError.geometryMismatch(
+                    "stream is for \(h.diskSize) bytes in \(h.blockSize)-byte blocks, the disk has "
+                        + "\(disk.size) bytes in \(disk.blockSize)-byte blocks")
+            }
+            header = h
+            expect = .frameType
+        case .frameType:
+            hasher.update(bytes)
+            switch bytes[0] {
+            case ReplicationStreamFormat.dataFrame: expect = .dataFrame
+            case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
+            case ReplicationStreamFormat.trailerFrame: expect = .trailer
+            case let type: throw BlockStoreError.corruptStream("unknown frame type \(type)")
+            }
+        case .dataFrame:
+            hasher.update(bytes)
+            var r = ByteReader(Array(bytes))
+            guard let encoding = r.u8(), let index = r.u64(), let length = r.u32(), let crc = r.u32() else {
+                throw BlockStoreError.corruptStream("frame header is truncated")
+            }
+            let i = try checkIndex(index)
+            let maxLength = Int(compressBound(uLong(disk.blockSize)))
+            switch encoding {
+            case ReplicationStreamFormat.raw where Int(length) == disk.blockSize: break
+            case ReplicationStreamFormat.zlib where Int(length) <= maxLength: break
+            default: throw BlockStoreError.corruptStream("block \(i): bad encoding \(encoding) or length \(length)")
+            }
+            expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
+        case .dataBody(let encoding, let index, _, let crc):
+            hasher.update(bytes)
+            if encoding == ReplicationStreamFormat.raw {
+                try stage(index: index, crc: crc, data: bytes)
+            } else {
+                try inflate(bytes, index: index)
+                let block = block
+                try block.withUnsafeBytes { try stage(index: index, crc: crc, data: $0) }
+            }
+            frames += 1
+            expect = .frameType
+        case .zeroFrame:
+            hasher.update(bytes)
+            var r = ByteReader(Array(bytes))
+            let i = try checkIndex(r.u64() ?? UInt64.max)
+            if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
+                staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
+            }
+            frames += 1
+            expect = .frameType
+        case .trailer:
+            let counted = UnsafeRawBufferPointer(rebasing: bytes[0..<40])
+            hasher.update(counted)
+            let expected = hasher.finalize()
+            var r = ByteReader(Array(counted))
+            guard r.u64() == UInt64(frames) else {
+                throw BlockStoreError.corruptStream("frame count does not match the trailer")
+            }
+            guard bytes[40..<72].elementsEqual(expected) else {
+                throw BlockStoreError.corruptStream("stream digest mismatch")
+            }
+            expectedMapDigest = Array(r.raw(32) ?? [])
+            trailerVerified = true
+            expect = .done
+        case .done, .failed:
+            return
         }
     }
 
@@ -221,34 +271,81 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         return Int(index)
     }
 
-    private func decode(_ bytes: ArraySlice<UInt8>, encoding: UInt8, index: Int) throws {
-        if encoding == ReplicationStreamFormat.raw {
-            block.withUnsafeMutableBytes { dst in bytes.withUnsafeBytes { dst.copyMemory(from: $0) } }
-            return
-        }
+    private func inflate(_ bytes: UnsafeRawBufferPointer, index: Int) throws {
         var length = uLongf(block.count)
         let status = block.withUnsafeMutableBufferPointer { dst in
-            bytes.withUnsafeBufferPointer { src in
-                uncompress(dst.baseAddress, &length, src.baseAddress, uLong(src.count))
-            }
+            uncompress(dst.baseAddress, &length, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self),
+                       uLong(bytes.count))
         }
         guard status == Z_OK, Int(length) == block.count else {
             throw BlockStoreError.corruptStream("block \(index) does not decompress")
         }
     }
 
-    private func stage(index: Int, crc: UInt32) throws {
+    /// Checks a block against its CRC and puts it in a free slot (or skips it when the disk already has it).
+    private func stage(index: Int, crc: UInt32, data: UnsafeRawBufferPointer) throws {
+        guard BlockChecksum.crc32(data) == crc else {
+            throw BlockStoreError.corruptStream("block \(index) fails its checksum")
+        }
         let ref = disk.core.withLock { $0.state.map[index] }
         if ref.crc == crc {
             // Already there (a stream applied twice, or seeding): compare content before skipping.
             let same = try? current.withUnsafeMutableBytes { c -> Bool in
                 try disk.readBlock(index, ref: ref, point: nil, into: c)
-                return c.elementsEqual(block)
+                guard let mine = c.baseAddress, let theirs = data.baseAddress else { return false }
+                return memcmp(mine, theirs, data.count) == 0
             }
             if same == true { return }
         }
-        let newRef = try block.withUnsafeBytes { try disk.store($0, allocated: &allocated) }
-        staged.append(.init(index: UInt64(index), ref: newRef))
+        if BlockChecksum.isZero(data) {
+            staged.append(.init(index: UInt64(index), ref: .hole(blockSize: disk.blockSize)))
+            return
+        }
+        let slot = disk.core.withLock { $0.slots.allocate() }
+        allocated.append(slot)
+        staged.append(.init(index: UInt64(index), ref: BlockRef(slot: slot, crc: crc)))
+        let capacity = staging.count / disk.blockSize
+        if pendingCount > 0, slot != pendingSlot + UInt32(pendingCount) || pendingCount == capacity {
+            try writePending()
+        }
+        if pendingCount == 0 { pendingSlot = slot }
+        let start = pendingCount * disk.blockSize
+        UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + disk.blockSize]).copyMemory(from: data)
+        pendingCount += 1
+    }
+
+    /// Writes the gathered blocks to their adjacent slots: directly to the device where the file system allows
+    /// (no copy into the page cache, little left for the sync before the commit), else through the page cache,
+    /// starting writeback now and then so that sync finds little left to do.
+    private func writePending() throws {
+        guard pendingCount > 0 else { return }
+        let offset = UInt64(pendingSlot - 1) * UInt64(disk.blockSize)
+        let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<pendingCount * disk.blockSize])
+        pendingCount = 0
+        if let writer {
+            try writer.submit(bytes, at: offset)
+            filling = 1 - filling
+            return
+        }
+        if !triedDirect {
+            triedDirect = true
+            // The first write, done here, shows whether the file system takes direct I/O (some refuse it
+            // only when writing).
+            if directIO, let file = try? RawFile(path: disk.data.path, direct: true),
+               (try? file.write(bytes, at: offset)) != nil {
+                writer = BackgroundWriter(file: file)
+                return
+            }
+        }
+        try disk.data.write(bytes, at: offset)
+        let end = offset + UInt64(bytes.count)
+        let range = unsubmitted.map { Swift.min($0.lowerBound, offset)..<Swift.max($0.upperBound, end) } ?? offset..<end
+        if range.upperBound - range.lowerBound >= Self.writebackInterval {
+            disk.data.startWriteback(offset: range.lowerBound, length: range.upperBound - range.lowerBound)
+            unsubmitted = nil
+        } else {
+            unsubmitted = range
+        }
     }
 }
 

@@ -38,6 +38,9 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private var finished = false
     private var block: [UInt8]
     private var compressed: [UInt8]
+    /// Blocks read by one call when their slots are adjacent, and the buffer they are read into.
+    private let runCapacity: Int
+    private var runBuffer: [UInt8]
     private let zeroHash: [UInt8]
     /// What was produced so far.
     public private(set) var statistics = Statistics()
@@ -56,6 +59,8 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
                        identity: disk.identity.bytes, baseEpoch: baseEpoch, epoch: view.epoch)
         block = [UInt8](repeating: 0, count: disk.blockSize)
         compressed = [UInt8](repeating: 0, count: Int(compressBound(uLong(disk.blockSize))))
+        runCapacity = Swift.max(1, Swift.min(self.chunkSize, 4 << 20) / disk.blockSize)
+        runBuffer = [UInt8](repeating: 0, count: runCapacity * disk.blockSize)
         zeroHash = ChecksumMap.zeroHash(blockSize: disk.blockSize)
     }
 
@@ -73,6 +78,11 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         let refs = view.refs
         while out.count < chunkSize, cursor < refs.count {
             let index = cursor
+            let run = runLength(from: index, budget: chunkSize - out.count)
+            if run > 1 {
+                try appendRun(from: index, count: run, to: &out)
+                continue
+            }
             cursor += 1
             try appendFrame(index: index, ref: refs[index], to: &out)
         }
@@ -121,22 +131,68 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         }
     }
 
+    /// How many data frames starting at block `first` can be read with one call: selected blocks with data
+    /// whose slots follow each other (as a sequentially written disk's do), within the chunk's budget.
+    private func runLength(from first: Int, budget: Int) -> Int {
+        let refs = view.refs
+        guard refs[first].slot != 0, isSelected(first) else { return 0 }
+        let limit = Swift.min(runCapacity, Swift.max(1, budget / disk.blockSize), refs.count - first)
+        var count = 1
+        while count < limit, refs[first + count].slot == refs[first].slot &+ UInt32(count),
+              isSelected(first + count) {
+            count += 1
+        }
+        return count
+    }
+
+    /// Whether a full or delta stream carries block `index` (seeding streams decide per block, by content).
+    private func isSelected(_ index: Int) -> Bool {
+        switch selection {
+        case .all: return true
+        case .changed(let base): return base[index] != view.refs[index]
+        case .differing: return false
+        }
+    }
+
+    /// Reads `count` blocks from consecutive slots in one call and appends their data frames.
+    private func appendRun(from first: Int, count: Int, to out: inout [UInt8]) throws {
+        let refs = view.refs
+        let blockSize = disk.blockSize
+        try runBuffer.withUnsafeMutableBytes { buffer in
+            let run = UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count * blockSize])
+            try disk.data.read(into: run, at: UInt64(refs[first].slot - 1) * UInt64(blockSize))
+            for i in 0..<count {
+                let data = UnsafeRawBufferPointer(rebasing: run[i * blockSize..<(i + 1) * blockSize])
+                guard BlockChecksum.crc32(data) == refs[first + i].crc else {
+                    throw BlockStoreError.corruptBlock(disk: disk.path, block: first + i, point: point)
+                }
+                try appendData(index: first + i, crc: refs[first + i].crc, data: data, to: &out)
+            }
+        }
+        cursor = first + count
+    }
+
     private func readBlock(_ index: Int, ref: BlockRef) throws {
         try block.withUnsafeMutableBytes { try disk.readBlock(index, ref: ref, point: point, into: $0) }
     }
 
     private func emitData(index: Int, crc: UInt32, alreadyRead: Bool, to out: inout [UInt8]) throws {
         if !alreadyRead { try readBlock(index, ref: view.refs[index]) }
+        let block = block
+        try block.withUnsafeBytes { try appendData(index: index, crc: crc, data: $0, to: &out) }
+    }
+
+    /// Appends one data frame for `data` (one whole block), compressed when asked and smaller.
+    private func appendData(index: Int, crc: UInt32, data: UnsafeRawBufferPointer, to out: inout [UInt8]) throws {
         var encoding = ReplicationStreamFormat.raw
-        var storedLength = block.count
-        if let level = compressionLevel {
+        var storedLength = data.count
+        if let level = compressionLevel, let source = data.baseAddress {
             var destinationLength = uLongf(compressed.count)
             let status = compressed.withUnsafeMutableBufferPointer { dst in
-                block.withUnsafeBufferPointer { src in
-                    compress2(dst.baseAddress, &destinationLength, src.baseAddress, uLong(src.count), level)
-                }
+                compress2(dst.baseAddress, &destinationLength, source.assumingMemoryBound(to: Bytef.self),
+                          uLong(data.count), level)
             }
-            if status == Z_OK, Int(destinationLength) < block.count {
+            if status == Z_OK, Int(destinationLength) < data.count {
                 encoding = ReplicationStreamFormat.zlib
                 storedLength = Int(destinationLength)
             }
@@ -151,10 +207,10 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         if encoding == ReplicationStreamFormat.zlib {
             out.append(contentsOf: compressed[0..<storedLength])
         } else {
-            out.append(contentsOf: block)
+            out.append(contentsOf: data)
         }
         statistics.dataFrames += 1
-        statistics.blockBytes += UInt64(block.count)
+        statistics.blockBytes += UInt64(data.count)
     }
 
     public struct AsyncIterator: AsyncIteratorProtocol {

@@ -69,7 +69,7 @@ struct DiskCommand: ParsableCommand {
             var position = offset.value
             var progress = Progress("write")
             while let data = try input.read(upToCount: DiskCommand.chunk), !data.isEmpty {
-                try disk.write([UInt8](data), at: position)
+                try data.withUnsafeBytes { try disk.write($0, at: position) }
                 position += UInt64(data.count)
                 if total > 0 { progress.update(Double(position - offset.value) / Double(total)) }
             }
@@ -87,18 +87,21 @@ struct DiskCommand: ParsableCommand {
         @Option var point: UInt64?
         func run() throws {
             let disk = try VirtualDisk.open(at: path)
-            guard FileManager.default.createFile(atPath: to, contents: nil),
-                  let output = FileHandle(forWritingAtPath: to) else { throw ValidationError("cannot write \(to)") }
+            let output = try RawOutput(creating: to)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: DiskCommand.chunk, alignment: 4096)
+            defer { buffer.deallocate() }
             var done: UInt64 = 0
             var progress = Progress("read")
             while done < length.value {
-                let n = Int(min(UInt64(DiskCommand.chunk), length.value - done))
-                try output.write(contentsOf: Data(try disk.read(at: offset.value + done, count: n, point: point)))
-                done += UInt64(n)
+                let piece = UnsafeMutableRawBufferPointer(
+                    rebasing: buffer[0..<Int(min(UInt64(DiskCommand.chunk), length.value - done))])
+                try disk.read(into: piece, at: offset.value + done, point: point)
+                try output.write(UnsafeRawBufferPointer(piece))
+                done += UInt64(piece.count)
                 progress.update(Double(done) / Double(length.value))
             }
             progress.done()
-            try output.close()
+            output.close()
         }
     }
 
@@ -188,17 +191,9 @@ struct DiskCommand: ParsableCommand {
             let level: Int32? = compress ? 1 : nil
             let producer = try since.map { try disk.makeDeltaStream(since: $0, point: point, compressionLevel: level) }
                 ?? disk.makeFullStream(point: point, compressionLevel: level)
-            if to == "-" {
-                while let chunk = try producer.nextChunk() {
-                    try FileHandle.standardOutput.write(contentsOf: Data(chunk))
-                }
-            } else {
-                guard FileManager.default.createFile(atPath: to, contents: nil),
-                      let output = FileHandle(forWritingAtPath: to) else { throw ValidationError("cannot write \(to)") }
-                while let chunk = try producer.nextChunk() { try output.write(contentsOf: Data(chunk)) }
-                try output.synchronize()
-                try output.close()
-            }
+            let output = try to == "-" ? RawOutput.standardOutput() : RawOutput(creating: to)
+            while let chunk = try producer.nextChunk() { try chunk.withUnsafeBytes { try output.write($0) } }
+            try output.finish()
             let s = producer.statistics
             FileHandle.standardError.write(Data(
                 "stream: \(s.streamBytes) bytes, \(s.dataFrames) data frames, \(s.zeroFrames) zero frames\n".utf8))
@@ -212,12 +207,12 @@ struct DiskCommand: ParsableCommand {
         @Argument var path: String
         func run() throws {
             let disk = try VirtualDisk.open(at: path)
-            guard let input = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
-                throw ValidationError("cannot read \(file)")
-            }
+            let input = try file == "-" ? RawInput.standardInput() : RawInput(reading: file)
             let applier = ReplicationStreamApplier(disk: disk)
-            while let data = try input.read(upToCount: 1 << 20), !data.isEmpty {
-                try data.withUnsafeBytes { try applier.feed($0) }
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
+            defer { buffer.deallocate() }
+            while case let n = try input.read(into: buffer), n > 0 {
+                try applier.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
             }
             let result = try applier.finish()
             try disk.close()
@@ -258,4 +253,94 @@ func tortureWrite(_ state: inout UInt64, size: UInt64, blockSize: Int) -> (UInt6
     let offset = next() % (size - UInt64(length) + 1)
     let value = Int(truncatingIfNeeded: next() & 0xFF)
     return (offset, (0..<length).map { UInt8(truncatingIfNeeded: value &+ $0 / 7) })
+}
+
+extension DiskCommand {
+    /// A file or standard output written with write(2) in whole chunks (no per-piece buffering or copies).
+    struct RawOutput {
+        private let fd: Int32
+        private let name: String
+        private let owned: Bool
+
+        private init(fd: Int32, name: String, owned: Bool) {
+            self.fd = fd
+            self.name = name
+            self.owned = owned
+        }
+
+        /// Standard output. A pipe keeps its default size: with a larger one, producer and applier run in
+        /// longer bursts and lose out to other work on a busy machine.
+        static func standardOutput() -> RawOutput {
+            RawOutput(fd: STDOUT_FILENO, name: "standard output", owned: false)
+        }
+
+        /// Creates (or truncates) `path`.
+        init(creating path: String) throws {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            guard fd >= 0 else { throw systemError("write", path) }
+            self.init(fd: fd, name: path, owned: true)
+        }
+
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            guard let base = bytes.baseAddress else { return }
+            var done = 0
+            while done < bytes.count {
+                let n = Glibc.write(fd, base + done, bytes.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw systemError("write", name)
+                }
+                done += n
+            }
+        }
+
+        /// Makes a file durable and closes it; standard output is left open.
+        func finish() throws {
+            guard owned else { return }
+            defer { close() }
+            guard fsync(fd) == 0 else { throw systemError("sync", name) }
+        }
+
+        /// Closes a file without syncing it; standard output is left open.
+        func close() { if owned { _ = Glibc.close(fd) } }
+    }
+
+    /// A file or standard input read with read(2) straight into the caller's buffer.
+    final class RawInput {
+        private let fd: Int32
+        private let name: String
+        private let owned: Bool
+
+        private init(fd: Int32, name: String, owned: Bool) {
+            self.fd = fd
+            self.name = name
+            self.owned = owned
+        }
+
+        deinit { if owned { _ = Glibc.close(fd) } }
+
+        static func standardInput() -> RawInput {
+            RawInput(fd: STDIN_FILENO, name: "standard input", owned: false)
+        }
+
+        convenience init(reading path: String) throws {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw systemError("read", path) }
+            self.init(fd: fd, name: path, owned: true)
+        }
+
+        /// Reads what is available (at least one byte) into `buffer`; 0 at the end of the input.
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            while true {
+                let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+                if n >= 0 { return n }
+                if errno != EINTR { throw systemError("read", name) }
+            }
+        }
+    }
+}
+
+/// A failed system call on `name`, with the reason errno gives.
+private func systemError(_ verb: String, _ name: String) -> ValidationError {
+    ValidationError("cannot \(verb) \(name): \(String(cString: strerror(errno)))")
 }
