@@ -5,10 +5,10 @@ import Providers
 /// Makes `WMILab_Fault` instances bite: before a method runs, every fault of Kind 1 (method return code) or
 /// Kind 2 (delay) whose targets match the call fires, in FaultID order. A Null target matches anything;
 /// names compare case-insensitively. Each firing counts `TriggeredCount` up and `RemainingCount` down; a fault
-/// whose `RemainingCount` reached 0 stays, spent, until it is deleted. Kinds 3 and 4 (peer links, disk writes)
-/// belong to the replication engine and the disks.
+/// whose `RemainingCount` reached 0 stays, spent, until it is deleted. Kinds 3 and 4 bite elsewhere:
+/// `LabPeerLinkFaults` (peer links) and `LabDiskWriteFaults` (disk writes).
 public struct LabFaultInjector: MethodInterceptor {
-    static let faultClass = "WMILab_Fault"
+    static let faultClass = LabFaultList.faultClass
     enum Kind: UInt16 {
         case methodReturnCode = 1
         case delay = 2
@@ -26,12 +26,13 @@ public struct LabFaultInjector: MethodInterceptor {
     public func intercept(
         _ method: String, on target: CIMObjectPath, context: ProviderContext
     ) async throws -> MethodResult? {
-        let faults = store.instances(of: Self.faultClass, in: LabDiskCatalog.namespace)
-            .filter { matches($0, method: method, target: target, namespace: context.namespace) }
-            .sorted { ($0["FaultID"]?.stringValue ?? "") < ($1["FaultID"]?.stringValue ?? "") }
-        for fault in faults {
-            try record(firingOf: fault)
-            switch Kind(rawValue: fault["Kind"]?.uint64Value.map { UInt16(truncatingIfNeeded: $0) } ?? 0) {
+        let faults = LabFaultList(store: store)
+        let matching = faults.active(kinds: [Kind.methodReturnCode.rawValue, Kind.delay.rawValue]) {
+            matches($0, method: method, target: target, namespace: context.namespace)
+        }
+        for fault in matching {
+            try faults.recordFiring(of: fault)
+            switch LabFaultList.kind(of: fault).flatMap(Kind.init(rawValue:)) {
             case .methodReturnCode:
                 let code = fault["ReturnCode"]?.uint64Value.map { UInt32(truncatingIfNeeded: $0) } ?? 32768
                 context.logger.notice("injected return code", metadata: ["method": "\(method)", "code": "\(code)"])
@@ -47,10 +48,8 @@ public struct LabFaultInjector: MethodInterceptor {
     }
 
     private func matches(_ fault: CIMInstance, method: String, target: CIMObjectPath, namespace: CIMNamespace) -> Bool {
-        guard let kind = fault["Kind"]?.uint64Value, kind == 1 || kind == 2 else { return false }
         // A delay aimed at a peer link slows replication traffic, not method calls.
         if let peer = fault["TargetPeer"]?.stringValue, !peer.isEmpty { return false }
-        if case .uint32(0)? = fault["RemainingCount"] { return false }
         func same(_ property: String, _ actual: String) -> Bool {
             guard let wanted = fault[property]?.stringValue, !wanted.isEmpty else { return true }
             return wanted.caseInsensitiveCompare(actual) == .orderedSame
@@ -58,16 +57,5 @@ public struct LabFaultInjector: MethodInterceptor {
         let targetNamespace = fault["TargetNamespace"]?.stringValue.flatMap { CIMNamespace($0) }
         return (targetNamespace == nil || targetNamespace == namespace)
             && same("TargetClass", target.className) && same("TargetMethod", method)
-    }
-
-    private func record(firingOf fault: CIMInstance) throws {
-        var changes = CIMInstance(className: Self.faultClass)
-        let triggered = fault["TriggeredCount"]?.uint64Value ?? 0
-        changes["TriggeredCount"] = .uint32(UInt32(truncatingIfNeeded: triggered + 1))
-        if case .uint32(let remaining)? = fault["RemainingCount"] {
-            changes["RemainingCount"] = .uint32(remaining - 1)
-        }
-        try store.update(changes, at: fault.path(keyNames: ["FaultID"], namespace: LabDiskCatalog.namespace),
-                         in: LabDiskCatalog.namespace)
     }
 }

@@ -31,12 +31,16 @@ public struct LabPeerLinkFaults: Sendable {
 
     /// Fires the faults on the link to `peer`: throws `PeerError.unreachable` for a dropped link, sleeps for a delay.
     public func check(peer: String) async throws {
-        let faults = store.instances(of: LabFaultInjector.faultClass, in: LabDiskCatalog.namespace)
-            .filter { matches($0, peer: peer) }
-            .sorted { ($0["FaultID"]?.stringValue ?? "") < ($1["FaultID"]?.stringValue ?? "") }
-        for fault in faults {
-            try record(firingOf: fault)
-            switch Self.kind(of: fault) {
+        let faults = LabFaultList(store: store)
+        let matching = faults.active(kinds: [Kind.delay.rawValue, Kind.droppedLink.rawValue]) {
+            guard let target = $0["TargetPeer"]?.stringValue, !target.isEmpty else {
+                return LabFaultList.kind(of: $0) == Kind.droppedLink.rawValue
+            }
+            return PeerDirectory.namesMatch(target, peer)
+        }
+        for fault in matching {
+            try faults.recordFiring(of: fault)
+            switch LabFaultList.kind(of: fault).flatMap(Kind.init(rawValue:)) {
             case .droppedLink:
                 let id = fault["FaultID"]?.stringValue ?? "?"
                 throw PeerError.unreachable(host: peer, "the link is cut by WMILab_Fault \(id)")
@@ -47,27 +51,5 @@ public struct LabPeerLinkFaults: Sendable {
                 continue
             }
         }
-    }
-
-    private static func kind(of fault: CIMInstance) -> Kind? {
-        fault["Kind"]?.uint64Value.flatMap { UInt16(exactly: $0) }.flatMap(Kind.init(rawValue:))
-    }
-
-    private func matches(_ fault: CIMInstance, peer: String) -> Bool {
-        guard let kind = Self.kind(of: fault) else { return false }
-        if case .uint32(0)? = fault["RemainingCount"] { return false }
-        guard let target = fault["TargetPeer"]?.stringValue, !target.isEmpty else { return kind == .droppedLink }
-        return PeerDirectory.namesMatch(target, peer)
-    }
-
-    private func record(firingOf fault: CIMInstance) throws {
-        var changes = CIMInstance(className: LabFaultInjector.faultClass)
-        let triggered = fault["TriggeredCount"]?.uint64Value ?? 0
-        changes["TriggeredCount"] = .uint32(UInt32(truncatingIfNeeded: triggered + 1))
-        if case .uint32(let remaining)? = fault["RemainingCount"] {
-            changes["RemainingCount"] = .uint32(remaining - 1)
-        }
-        try store.update(changes, at: fault.path(keyNames: ["FaultID"], namespace: LabDiskCatalog.namespace),
-                         in: LabDiskCatalog.namespace)
     }
 }
