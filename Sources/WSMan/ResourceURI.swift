@@ -46,6 +46,10 @@ public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(WSManFault) {
         let trimmed = text.trimmingCharacters(in: " \t\r\n")
         if let rest = trimmed.droppingPrefix(Self.wmiPrefix) {
+            if let (namespace, className) = try Self.asciiWMIParts(rest, uri: trimmed) {
+                self.init(kind: .wmi, namespace: namespace, className: className, otherText: nil)
+                return
+            }
             var parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 2, let last = parts.popLast(), parts.allSatisfy({ Self.isName($0) }) else {
                 throw .invalidResourceURI(trimmed)
@@ -89,7 +93,24 @@ public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
         namespace.replacingBackslashes().trimmingCharacters(in: "/")
     }
 
-    private static func isName(_ text: String) -> Bool {
+    /// The namespace and class (nil for `*`) after the WMI prefix, checked as the general path checks them,
+    /// byte by byte for an ASCII remainder (where `/` always splits); nil for anything else.
+    private static func asciiWMIParts(_ rest: String, uri: String) throws(WSManFault) -> (String, String?)? {
+        let bytes = rest.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { throw .invalidResourceURI(uri) }
+        let last = rest[bytes.index(after: slash)...]
+        var segmentStart = bytes.startIndex
+        while segmentStart <= slash {
+            let end = bytes[segmentStart..<slash].firstIndex(of: UInt8(ascii: "/")) ?? slash
+            guard isName(rest[segmentStart..<end]) else { throw .invalidResourceURI(uri) }
+            segmentStart = bytes.index(after: end)
+        }
+        guard last == "*" || isName(last) else { throw .invalidResourceURI(uri) }
+        return (String(rest[..<slash]), last == "*" ? nil : String(last))
+    }
+
+    private static func isName(_ text: some StringProtocol) -> Bool {
         guard let first = text.unicodeScalars.first, !(("0"..."9").contains(first)) else { return false }
         return text.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"

@@ -51,9 +51,9 @@ struct WSManRenderer {
         }
         var out: [WSManProperty] = []
         out.reserveCapacity(declared.count + undeclared.count)
-        for (declaration, slot) in zip(declared, slots) {
-            let value = slot.flatMap { instance.properties[$0].value }
-            out.append(property(declaration.name, value, type: declaration.dataType, form: form))
+        for index in declared.indices {
+            let value = slots[index].flatMap { instance.properties[$0].value }
+            out.append(property(declared[index].name, value, type: declared[index].dataType, form: form))
         }
         for position in undeclared {
             let property = instance.properties[position]
