@@ -10,7 +10,13 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private var timeouts: ConnectionTimeouts
+    /// When the running timeout expires; nil when none runs.
+    private var deadline: NIODeadline?
+    /// The pending wake-up, never later than `deadline`. A cancelled or pushed-back timeout leaves it in place:
+    /// it wakes, finds the deadline gone or later, and sleeps again. So a request costs no timer operations,
+    /// where cancelling and rescheduling costs several.
     private var timer: Scheduled<Void>?
+    private var timerDeadline: NIODeadline?
     private var generation = 0
     private let isStreaming: @Sendable (Substring) -> Bool
 
@@ -29,14 +35,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        stopTimer()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -69,24 +73,46 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
         case .none:
             break
         case .cancel:
-            timer?.cancel()
-            timer = nil
-            generation &+= 1
+            deadline = nil
         case .schedule(let duration):
-            timer?.cancel()
-            generation &+= 1
-            let expected = generation
-            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            timer = context.eventLoop.scheduleTask(in: TimeAmount(duration)) {
-                let (handler, context) = loopBound.value
-                // A timer cancelled too late to stop its task must not act.
-                guard handler.generation == expected else { return }
-                handler.perform(handler.timeouts.timerFired(), context: context)
-            }
+            let deadline = context.eventLoop.now + TimeAmount(duration)
+            self.deadline = deadline
+            if let timerDeadline, timerDeadline <= deadline { return }
+            wake(at: deadline, context: context)
         case .close:
-            timer = nil
+            stopTimer()
             context.close(promise: nil)
         }
+    }
+
+    private func wake(at when: NIODeadline, context: ChannelHandlerContext) {
+        timer?.cancel()
+        generation &+= 1
+        let expected = generation
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        timerDeadline = when
+        timer = context.eventLoop.scheduleTask(deadline: when) {
+            let (handler, context) = loopBound.value
+            // A timer cancelled too late to stop its task must not act.
+            guard handler.generation == expected else { return }
+            handler.timer = nil
+            handler.timerDeadline = nil
+            guard let deadline = handler.deadline else { return }
+            if context.eventLoop.now < deadline {
+                handler.wake(at: deadline, context: context)
+            } else {
+                handler.deadline = nil
+                handler.perform(handler.timeouts.timerFired(), context: context)
+            }
+        }
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+        timerDeadline = nil
+        deadline = nil
+        generation &+= 1
     }
 }
 
