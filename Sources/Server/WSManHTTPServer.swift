@@ -145,7 +145,7 @@ public final class WSManHTTPServer: Service, Sendable {
                         try pipeline.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
+                        withPipeliningAssistance: false,  // ConnectionTimeoutHandler orders pipelined requests itself
                         withErrorHandling: true,
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits

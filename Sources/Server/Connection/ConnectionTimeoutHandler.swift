@@ -1,8 +1,10 @@
 import NIOCore
 import NIOHTTP1
 
-/// Performs `ConnectionTimeouts` on a channel: sits after the HTTP codec and pipelining handler, so it
-/// sees one request and one response at a time.
+/// Performs `ConnectionTimeouts` on a channel, after the HTTP codec. It sees one request and one response at a
+/// time: parts of a pipelined request that arrive while a response is due are held back from the state machine
+/// (not from the channel) until that response has ended, as NIO's pipelining handler would deliver them, without
+/// that handler's read-interest toggling on every request.
 final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -18,6 +20,10 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     private var timer: Scheduled<Void>?
     private var timerDeadline: NIODeadline?
     private var generation = 0
+    /// A whole request arrived and its response has not ended yet.
+    private var responseDue = false
+    /// Request events that arrived while a response was due, in order; `true` is a request's end.
+    private var heldBack: [(isEnd: Bool, streaming: Bool)] = []
     private let isStreaming: @Sendable (Substring) -> Bool
 
     init(timeouts: ConnectionTimeouts, isStreaming: @escaping @Sendable (Substring) -> Bool) {
@@ -47,23 +53,39 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            perform(timeouts.requestHeadReceived(streaming: isStreaming(path)), context: context)
+            requestEvent(isEnd: false, streaming: isStreaming(path), context: context)
         case .body:
             break
         case .end:
-            perform(timeouts.requestEndReceived(), context: context)
+            requestEvent(isEnd: true, streaming: false, context: context)
         }
         context.fireChannelRead(data)
     }
 
+    private func requestEvent(isEnd: Bool, streaming: Bool, context: ChannelHandlerContext) {
+        if responseDue {
+            heldBack.append((isEnd, streaming))
+        } else if isEnd {
+            responseDue = true
+            perform(timeouts.requestEndReceived(), context: context)
+        } else {
+            perform(timeouts.requestHeadReceived(streaming: streaming), context: context)
+        }
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
-        perform(timeouts.bytesReceived(), context: context)
+        if !responseDue { perform(timeouts.bytesReceived(), context: context) }
         context.fireChannelReadComplete()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
+            responseDue = false
             perform(timeouts.responseEndSent(), context: context)
+            while !responseDue, !heldBack.isEmpty {
+                let event = heldBack.removeFirst()
+                requestEvent(isEnd: event.isEnd, streaming: event.streaming, context: context)
+            }
         }
         context.write(data, promise: promise)
     }
