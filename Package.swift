@@ -81,7 +81,10 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb, log]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "WMILabTesting", log] + nio),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "WMILabTesting", log, .product(name: "NIOEmbedded", package: "swift-nio")] + nio
+        ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),

@@ -3,7 +3,7 @@
 # (wrk + Lua), against nginx serving the very same response bytes as a static file, measured in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=.build/${CONFIG:-release}/wmilab
+BIN=${WMILAB_BIN:-.build/${CONFIG:-release}/wmilab}
 DURATION=${DURATION:-5}
 work=$(mktemp -d)
 trap 'kill $(cat "$work"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -113,7 +113,12 @@ public final class WSManHTTPServer: Service, Sendable {
             try await withThrowingDiscardingTaskGroup { group in
                 do {
                     for try await connection in inbound {
-                        group.addTask { await connectionServer.serve(connection) }
+                        if #available(macOS 15.0, *) {
+                            let executor = EventLoopTaskExecutor(connection.channel.eventLoop)
+                            group.addTask(executorPreference: executor) { await connectionServer.serve(connection) }
+                        } else {
+                            group.addTask { await connectionServer.serve(connection) }
+                        }
                     }
                 } catch is ChannelError {
                     // The listener was closed for shutdown; the connections still finish.
@@ -148,7 +153,7 @@ public final class WSManHTTPServer: Service, Sendable {
                         )
                     }
                     try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true,
+                        withPipeliningAssistance: false,  // ConnectionTimeoutHandler orders pipelined requests itself
                         withErrorHandling: true,
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits

@@ -46,6 +46,10 @@ public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(WSManFault) {
         let trimmed = text.trimmingCharacters(in: " \t\r\n")
         if let rest = trimmed.droppingPrefix(Self.wmiPrefix) {
+            if let (namespace, className) = try Self.asciiWMIParts(rest, uri: trimmed) {
+                self.init(kind: .wmi, namespace: namespace, className: className, otherText: nil)
+                return
+            }
             var parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
             guard parts.count >= 2, let last = parts.popLast(), parts.allSatisfy({ Self.isName($0) }) else {
                 throw .invalidResourceURI(trimmed)
@@ -89,7 +93,24 @@ public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
         namespace.replacingBackslashes().trimmingCharacters(in: "/")
     }
 
-    private static func isName(_ text: String) -> Bool {
+    /// The namespace and class (nil for `*`) after the WMI prefix, checked as the general path checks them,
+    /// byte by byte for an ASCII remainder (where `/` always splits); nil for anything else.
+    private static func asciiWMIParts(_ rest: String, uri: String) throws(WSManFault) -> (String, String?)? {
+        let bytes = rest.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { throw .invalidResourceURI(uri) }
+        let last = rest[bytes.index(after: slash)...]
+        var segmentStart = bytes.startIndex
+        while segmentStart <= slash {
+            let end = bytes[segmentStart..<slash].firstIndex(of: UInt8(ascii: "/")) ?? slash
+            guard isName(rest[segmentStart..<end]) else { throw .invalidResourceURI(uri) }
+            segmentStart = bytes.index(after: end)
+        }
+        guard last == "*" || isName(last) else { throw .invalidResourceURI(uri) }
+        return (String(rest[..<slash]), last == "*" ? nil : String(last))
+    }
+
+    private static func isName(_ text: some StringProtocol) -> Bool {
         guard let first = text.unicodeScalars.first, !(("0"..."9").contains(first)) else { return false }
         return text.unicodeScalars.allSatisfy {
             ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
@@ -100,13 +121,34 @@ public struct ResourceURI: Sendable, Hashable, CustomStringConvertible {
 
 extension String {
     func droppingPrefix(_ prefix: String) -> String? {
+        if let result = droppingPrintableASCIIPrefix(prefix) { return result }
         guard count >= prefix.count else { return nil }
         let head = self.prefix(prefix.count)
         guard head.lowercased() == prefix.lowercased() else { return nil }
         return String(dropFirst(prefix.count))
     }
 
+    /// The byte-wise form of `droppingPrefix` when both strings are printable ASCII, where every character is
+    /// one byte and lower-casing folds A–Z only; nil when it does not apply.
+    private func droppingPrintableASCIIPrefix(_ prefix: String) -> String?? {
+        let text = utf8
+        let head = prefix.utf8
+        let isPrintable: (UInt8) -> Bool = { $0 >= 0x20 && $0 < 0x7F }
+        guard text.allSatisfy(isPrintable), head.allSatisfy(isPrintable) else { return nil }
+        guard text.count >= head.count else { return .some(nil) }
+        for (x, y) in zip(text, head) where x != y {
+            let (p, q) = (x | 0x20, y | 0x20)
+            guard p == q, p >= 0x61, p <= 0x7A else { return .some(nil) }
+        }
+        return String(self[text.index(text.startIndex, offsetBy: head.count)...])
+    }
+
     func trimmingCharacters(in set: String) -> String {
+        // Nothing to trim when neither end byte can start or end a character of `set` (all of ours are ASCII).
+        if let first = utf8.first, let last = utf8.last, set.utf8.allSatisfy({ $0 < 0x80 }),
+           !set.utf8.contains(first), !set.utf8.contains(last) {
+            return self
+        }
         let drop: (Character) -> Bool = { set.contains($0) }
         guard let first = firstIndex(where: { !drop($0) }), let last = lastIndex(where: { !drop($0) }) else {
             return ""
@@ -115,6 +157,7 @@ extension String {
     }
 
     func replacingBackslashes() -> String {
-        String(map { $0 == "\\" ? "/" : $0 })
+        if !utf8.contains(UInt8(ascii: "\\")) { return self }
+        return String(map { $0 == "\\" ? "/" : $0 })
     }
 }

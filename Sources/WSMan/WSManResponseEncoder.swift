@@ -22,23 +22,9 @@ public struct WSManResponseEncoder: Sendable {
 
     /// A new upper-case `uuid:` MessageID.
     public static func newMessageID() -> String {
-        // Two 64-bit draws rather than sixteen byte draws: each draw is a getrandom call, and this runs per response.
+        if #available(macOS 15.0, *) { return MessageIDGenerator.next() }
         var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for (half, value) in [generator.next(), generator.next()].enumerated() {
-            for index in 0..<8 { bytes[half * 8 + index] = UInt8(truncatingIfNeeded: value >> (8 * index)) }
-        }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let digits = Array("0123456789ABCDEF")
-        var text = "uuid:"
-        text.reserveCapacity(41)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append("-") }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return text
+        return MessageIDGenerator.format(generator.next(), generator.next())
     }
 
     // MARK: Envelope

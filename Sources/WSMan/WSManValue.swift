@@ -2,17 +2,19 @@
 ///
 /// Requests carry untyped text; the typed conversion to `CIMValue` happens in `WSManValue+CIM`
 /// once the class or method declaration is known. The same tree is what the encoder renders.
-public indirect enum WSManValue: Sendable, Hashable {
+///
+/// Only the two large payloads are boxed: a text value, the common case, is stored inline.
+public enum WSManValue: Sendable, Hashable {
     /// Character data: strings, numbers, booleans, WMI `__PATH` strings, …
     case text(String)
     /// `xsi:nil="true"` (or an explicit CIM NULL).
     case null
     /// A reference: EPR children (Address + ReferenceParameters) or an `a:EndpointReference`.
-    case reference(EndpointReference)
+    indirect case reference(EndpointReference)
     /// A DSP0230 date/time child element (`cim:Datetime`, `cim:Interval`, …) and its text.
     case dateTime(DateTimeForm, String)
     /// An embedded or nested instance (CIM-XML `INSTANCE` text or a DSP0230 instance element).
-    case instance(WSManInstance)
+    indirect case instance(WSManInstance)
     /// An embedded instance given as MOF text (`instance of X { … };`), compiled by the caller.
     case mof(String)
     /// Repeated elements (or a CIM-XML `VALUE.ARRAY`).

@@ -125,7 +125,8 @@ public final class WSManDispatcher: WSManEndpoint {
         _ request: WSManRequest, options: EnumerateOptions, userName: String?
     ) async throws -> WSManResponseBody {
         guard let uri = try request.header.resourceURI(), uri.kind != .other,
-            let namespaceText = try request.header.cimNamespace(), let requestNamespace = CIMNamespace(namespaceText)
+            let namespaceText = uri.resolvedNamespace(cimNamespaceSelector: request.header.selectors.cimNamespace),
+            let requestNamespace = CIMNamespace(namespaceText)
         else { throw WSManFault.invalidResourceURI(request.header.resourceURIText ?? "") }
         var projection: [String]?
         var namespace = requestNamespace
@@ -235,7 +236,7 @@ public final class WSManDispatcher: WSManEndpoint {
             throw WSManFault.messageInformationHeaderRequired("ResourceURI")
         }
         guard uri.kind != .other, let className = uri.className,
-            let namespaceText = try request.header.cimNamespace()
+            let namespaceText = uri.resolvedNamespace(cimNamespaceSelector: request.header.selectors.cimNamespace)
         else { throw WSManFault.invalidResourceURI(text) }
         guard let namespace = CIMNamespace(namespaceText), schema.namespaces.contains(namespace) else {
             throw WSManFault.wmiInvalidNamespace(namespaceText)

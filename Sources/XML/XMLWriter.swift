@@ -17,8 +17,15 @@ public struct XMLWriter: Sendable {
         bytes.append(contentsOf: markup.utf8)
     }
 
+    /// Writes `<name>`.
+    public mutating func open(_ name: String) {
+        bytes.append(UInt8(ascii: "<"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
+    }
+
     /// Writes `<name a="v" …>`.
-    public mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
+    public mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String>) {
         startTag(name, attributes)
         bytes.append(UInt8(ascii: ">"))
     }
@@ -38,8 +45,15 @@ public struct XMLWriter: Sendable {
         bytes.append(UInt8(ascii: ">"))
     }
 
+    /// Writes `<name>escaped text</name>`.
+    public mutating func element(_ name: String, text: String) {
+        open(name)
+        self.text(text)
+        close(name)
+    }
+
     /// Writes `<name …>escaped text</name>`.
-    public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) {
+    public mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>, text: String) {
         open(name, attributes)
         self.text(text)
         close(name)

@@ -92,6 +92,24 @@ struct AuthenticationStateMachineTests {
             == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
     }
 
+    @Test("a repeated Basic header gets the same answer; a different one is checked afresh")
+    func repeatedHeader() {
+        var machine = AuthenticationStateMachine(users: users)
+        let good = Self.basic("LAB\\labuser", "LabPass1!")
+        let labuser = AuthenticatedUser(name: "labuser", domain: "LAB", scheme: .basic)
+        #expect(machine.requestReceived(authorization: good, unauthenticatedIdentify: false) == .proceed(labuser))
+        #expect(machine.requestReceived(authorization: good, unauthenticatedIdentify: false) == .proceed(labuser))
+        #expect(machine.requestReceived(authorization: Self.basic("labuser", "wrong"), unauthenticatedIdentify: false)
+            == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false)
+            == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
+        let other = Self.basic("operator", "p:ss wörd")
+        #expect(machine.requestReceived(authorization: other, unauthenticatedIdentify: false)
+            == .proceed(AuthenticatedUser(name: "Operator", domain: nil, scheme: .basic)))
+        #expect(machine.requestReceived(authorization: good, unauthenticatedIdentify: false) == .proceed(labuser))
+        #expect(machine.state == .idle)
+    }
+
     @Test("base64 decoding", arguments: [
         ("", [UInt8]()), ("QQ==", [65]), ("QUI=", [65, 66]), ("QUJD", [65, 66, 67]), ("+/+/", [251, 255, 191]),
     ] as [(String, [UInt8])])

@@ -15,6 +15,9 @@ public final class SchemaRepository: Sendable {
         let qualifierDeclarations: [String: CIMQualifierDeclaration]
         let qualifierOrder: [String]
         let instances: [CIMInstance]
+        /// `classes` by each class's own spelling, which is how requests usually name it: a hit needs no
+        /// lower-casing. Filled by the repository.
+        var classesBySpelling: [String: CIMClass] = [:]
     }
 
     private let contents: [CIMNamespace: NamespaceContents]
@@ -22,7 +25,13 @@ public final class SchemaRepository: Sendable {
     public let namespaces: [CIMNamespace]
 
     init(contents: [CIMNamespace: NamespaceContents]) {
-        self.contents = contents
+        self.contents = contents.mapValues { namespace in
+            var namespace = namespace
+            for (key, cls) in namespace.classes where key == cls.name.lowercased() {
+                namespace.classesBySpelling[cls.name] = cls
+            }
+            return namespace
+        }
         self.namespaces = contents.keys.sorted()
     }
 
@@ -33,7 +42,8 @@ public final class SchemaRepository: Sendable {
 
     /// The resolved class `name` in `namespace` (case-insensitive).
     public func `class`(named name: String, in namespace: CIMNamespace) -> CIMClass? {
-        contents[namespace]?.classes[name.lowercased()]
+        guard let contents = contents[namespace] else { return nil }
+        return contents.classesBySpelling[name] ?? contents.classes[name.lowercased()]
     }
 
     /// Every resolved class of `namespace` in declaration order.

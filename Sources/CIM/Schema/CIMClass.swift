@@ -11,7 +11,13 @@ public struct CIMClass: Hashable, Sendable, CustomStringConvertible {
     public var methods: [CIMMethod] { didSet { reindexMethods() } }
 
     private var propertyIndex: [String: Int] = [:]
+    /// `propertyIndex` by the properties' own spelling, which is how requests usually name them: a hit needs no
+    /// lower-casing.
+    private var propertyIndexBySpelling: [String: Int] = [:]
     private var methodIndex: [String: Int] = [:]
+    /// The `Key` properties in property order, kept with the index so that per-request path checks need no
+    /// qualifier look-ups.
+    public private(set) var keyProperties: [CIMProperty] = []
 
     public init(
         name: String, superclassName: String? = nil, qualifiers: CIMQualifierList = [],
@@ -29,6 +35,11 @@ public struct CIMClass: Hashable, Sendable, CustomStringConvertible {
     private mutating func reindexProperties() {
         propertyIndex = Dictionary(
             properties.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        propertyIndexBySpelling = [:]
+        for property in properties where propertyIndexBySpelling[property.name] == nil {
+            propertyIndexBySpelling[property.name] = propertyIndex[property.name.lowercased()]
+        }
+        keyProperties = properties.filter(\.isKey)
     }
 
     private mutating func reindexMethods() {
@@ -38,7 +49,7 @@ public struct CIMClass: Hashable, Sendable, CustomStringConvertible {
 
     /// The property named `name` (case-insensitive).
     public func property(named name: String) -> CIMProperty? {
-        propertyIndex[name.lowercased()].map { properties[$0] }
+        propertyIndex(named: name).map { properties[$0] }
     }
 
     /// The method named `name` (case-insensitive).
@@ -53,7 +64,11 @@ public struct CIMClass: Hashable, Sendable, CustomStringConvertible {
     /// True with the `Abstract` qualifier.
     public var isAbstract: Bool { qualifiers.isTrue("Abstract") }
     /// The key property names in property order.
-    public var keyPropertyNames: [String] { properties.filter(\.isKey).map(\.name) }
+    public var keyPropertyNames: [String] { keyProperties.map(\.name) }
+    /// The position in `properties` of the property named `name` (case-insensitive).
+    public func propertyIndex(named name: String) -> Int? {
+        propertyIndexBySpelling[name] ?? propertyIndex[name.lowercased()]
+    }
     /// The reference properties (the roles of an association).
     public var referenceProperties: [CIMProperty] { properties.filter { $0.referenceClass != nil } }
     /// Properties and methods declared or overridden in this class (not propagated).

@@ -7,7 +7,7 @@ extension ObjectManager {
     func normalisedInstancePath(_ path: CIMObjectPath) throws -> (CIMObjectPath, CIMNamespace) {
         let namespace = path.namespace ?? .rootCIMV2
         let cls = try resolveClass(path.className, in: namespace)
-        let keys = cls.properties.filter(\.isKey)
+        let keys = cls.keyProperties
         var normalised = CIMObjectPath(host: path.host, namespace: namespace, className: cls.name)
         if keys.isEmpty {
             if let extra = path.keyBindings.first {
@@ -20,7 +20,8 @@ extension ObjectManager {
         if path.keyBindings.isEmpty {
             throw CIMStatus.notSingleton(cls.name)
         }
-        var given: [String: CIMValue] = [:]
+        // Values by key position: key names are unique ignoring case.
+        var given = [CIMValue?](repeating: nil, count: keys.count)
         for binding in path.keyBindings {
             var name = binding.name
             if name.isEmpty {
@@ -29,21 +30,23 @@ extension ObjectManager {
                 }
                 name = keys[0].name
             }
-            guard let key = keys.first(where: { $0.name.lowercased() == name.lowercased() }) else {
+            guard let index = keys.firstIndex(where: { $0.name.equalsLowercased(name) }) else {
                 throw CIMStatus.invalidObjectPath("\(name) is not a key of \(cls.name)", key: name)
             }
-            guard given[key.name] == nil else {
+            let key = keys[index]
+            guard given[index] == nil else {
                 throw CIMStatus.invalidObjectPath("Key \(key.name) is given twice", key: key.name)
             }
             do {
-                given[key.name] = try TypedValue.convert(binding.value, to: key.dataType)
+                given[index] = try TypedValue.convert(binding.value, to: key.dataType)
             } catch {
                 throw CIMStatus.invalidObjectPath(
                     "Key \(key.name) of \(cls.name) wants \(key.dataType): \(error)", key: key.name)
             }
         }
-        for key in keys {
-            guard let value = given[key.name] else {
+        normalised.keyBindings.reserveCapacity(keys.count)
+        for (key, value) in zip(keys, given) {
+            guard let value else {
                 throw CIMStatus.invalidObjectPath("Key \(key.name) of \(cls.name) is missing", key: key.name)
             }
             normalised.keyBindings.append(CIMKeyBinding(name: key.name, value: value))

@@ -13,6 +13,7 @@ public final class ObjectManager: Sendable {
     let store: InstanceStore
     let logger: Logger
     let interceptor: (any MethodInterceptor)?
+    private let instanceProviders = InstanceProviderCache()
 
     public init(
         schema: SchemaRepository, registry: ProviderRegistry, store: InstanceStore, logger: Logger,
@@ -124,7 +125,9 @@ public final class ObjectManager: Sendable {
     }
 
     func instanceProvider(for className: String, in namespace: CIMNamespace) -> any InstanceProvider {
-        registry.instanceProvider(for: className, in: namespace, schema: schema) ?? store
+        instanceProviders.provider(for: className, in: namespace) {
+            registry.instanceProvider(for: className, in: namespace, schema: schema) ?? store
+        }
     }
 
     /// The class `name` of `namespace`, or `invalidNamespace` / `invalidClass`.

@@ -4,11 +4,16 @@ import CIM
 /// (names and string values case-insensitive, references by their own keys), so `Name="VM1"` and `name="vm1"` meet.
 enum InstanceKey {
     static func string(for bindings: [CIMKeyBinding]) -> String {
-        bindings
-            .map { (name: $0.name.lowercased(), value: canonical($0.value)) }
-            .sorted { $0.name < $1.name }
-            .map { escape($0.name) + "=" + escape($0.value) }
-            .joined(separator: ",")
+        var pairs = bindings.map { (name: $0.name.lowercased(), value: canonical($0.value)) }
+        pairs.sort { $0.name < $1.name }
+        var out = ""
+        for (index, pair) in pairs.enumerated() {
+            if index > 0 { out += "," }
+            out += escape(pair.name)
+            out += "="
+            out += escape(pair.value)
+        }
+        return out
     }
 
     static func string(for instance: CIMInstance, keys: [String]) throws -> String {
@@ -34,6 +39,12 @@ enum InstanceKey {
     }
 
     private static func escape(_ text: String) -> String {
+        // Every escaped character is one ASCII byte: text without those bytes comes back unchanged.
+        let special: (UInt8) -> Bool = {
+            $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "{")
+                || $0 == UInt8(ascii: "}")
+        }
+        if !text.utf8.contains(where: special) { return text }
         var out = ""
         for character in text {
             if character == "\\" || character == "," || character == "=" || character == "{" || character == "}" {

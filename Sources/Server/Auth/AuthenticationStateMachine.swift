@@ -25,6 +25,9 @@ struct AuthenticationStateMachine {
 
     private(set) var state: State = .idle
     private let users: [ServerUser]
+    /// The last Basic header this connection got through with, and whom it named: clients send the same one on
+    /// every request, and decoding and checking it again would give the same answer.
+    private var lastBasic: (authorization: String, user: AuthenticatedUser)?
 
     init(users: [ServerUser]) {
         self.users = users
@@ -39,13 +42,16 @@ struct AuthenticationStateMachine {
         guard let authorization, !authorization.isEmpty else {
             return unauthenticatedIdentify ? .proceed(nil) : .challenge(Self.offeredSchemes)
         }
+        if let lastBasic, lastBasic.authorization == authorization { return .proceed(lastBasic.user) }
         let (scheme, token) = Self.split(authorization)
         switch scheme.lowercased() {
         case "basic":
             guard let credentials = BasicCredentials(token: token),
                   let user = users.first(where: credentials.matches)
             else { return .challenge(Self.offeredSchemes) }
-            return .proceed(AuthenticatedUser(name: user.name, domain: credentials.domain, scheme: .basic))
+            let authenticated = AuthenticatedUser(name: user.name, domain: credentials.domain, scheme: .basic)
+            lastBasic = (authorization, authenticated)
+            return .proceed(authenticated)
         case "negotiate", "ntlm":
             return .challenge(["Basic realm=\"WSMAN\""])
         default:

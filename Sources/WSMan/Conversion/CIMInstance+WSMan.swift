@@ -37,14 +37,26 @@ struct WSManRenderer {
     func instance(_ instance: CIMInstance, form: WSManInstance.Form) -> WSManInstance {
         let cls = schema?.class(named: instance.className, in: namespace)
         let className = cls?.name ?? instance.className
-        var out: [WSManProperty] = []
-        var rendered: Set<String> = []
-        for declaration in cls?.properties ?? [] {
-            rendered.insert(declaration.name.lowercased())
-            let value = instance.property(named: declaration.name)?.value
-            out.append(property(declaration.name, value, type: declaration.dataType, form: form))
+        let declared = cls?.properties ?? []
+        // Which instance property holds each declared one (names match ignoring case, unique on both sides);
+        // the instance's other properties follow in their own order.
+        var slots = [Int?](repeating: nil, count: declared.count)
+        var undeclared: [Int] = []
+        for (position, property) in instance.properties.enumerated() {
+            if let index = cls?.propertyIndex(named: property.name) {
+                slots[index] = position
+            } else {
+                undeclared.append(position)
+            }
         }
-        for property in instance.properties where !rendered.contains(property.name.lowercased()) {
+        var out: [WSManProperty] = []
+        out.reserveCapacity(declared.count + undeclared.count)
+        for index in declared.indices {
+            let value = slots[index].flatMap { instance.properties[$0].value }
+            out.append(property(declared[index].name, value, type: declared[index].dataType, form: form))
+        }
+        for position in undeclared {
+            let property = instance.properties[position]
             out.append(self.property(property.name, property.value, type: property.type ?? property.value?.type,
                                      form: form))
         }

@@ -14,7 +14,7 @@ extension SelectorSet {
         guard let cls = schema.class(named: className, in: namespace) else {
             throw .wmiInvalidClass(ResourceURI.wmi(namespace: namespace.name, className: className).description)
         }
-        let keyProperties = cls.properties.filter(\.isKey)
+        let keyProperties = cls.keyProperties
         let given = keys
         if given.isEmpty {
             guard keyProperties.isEmpty || cls.qualifiers.isTrue("Singleton") else {
@@ -22,27 +22,30 @@ extension SelectorSet {
             }
             return CIMObjectPath(namespace: namespace, className: cls.name, isSingleton: true)
         }
-        var values: [String: CIMValue] = [:]
+        // Values by key position: key names are unique ignoring case.
+        var values = [CIMValue?](repeating: nil, count: keyProperties.count)
         for selector in given {
-            let key: CIMProperty?
+            let index: Int?
             if selector.name.isEmpty, keyProperties.count == 1 {
-                key = keyProperties.first
+                index = 0
             } else {
-                key = keyProperties.first { $0.name.lowercased() == selector.name.lowercased() }
+                index = keyProperties.firstIndex { $0.name.equalsLowercased(selector.name) }
             }
-            guard let key else {
+            guard let index else {
                 throw .invalidSelectors("The WS-Management service cannot process the request because the "
                     + "selector '\(selector.name)' is not a key of \(cls.name). ")
             }
-            guard values[key.name.lowercased()] == nil else {
+            let key = keyProperties[index]
+            guard values[index] == nil else {
                 throw .invalidSelectors("The WS-Management service cannot process the request because the "
                     + "selector '\(key.name)' is given twice. ")
             }
-            values[key.name.lowercased()] = try Self.keyValue(selector.value, of: key, namespace: namespace)
+            values[index] = try Self.keyValue(selector.value, of: key, namespace: namespace)
         }
         var bindings: [CIMKeyBinding] = []
-        for key in keyProperties {
-            guard let value = values[key.name.lowercased()] else {
+        bindings.reserveCapacity(keyProperties.count)
+        for (key, value) in zip(keyProperties, values) {
+            guard let value else {
                 throw .invalidSelectors("The WS-Management service cannot process the request because the "
                     + "selector '\(key.name)' of \(cls.name) is missing. ")
             }
