@@ -11,6 +11,19 @@ extension ReplicationEngine: PeerRequestHandler {
     public nonisolated func handle(
         operation: String, parameters: [UInt8], body: PeerBody, from peer: PeerIdentity
     ) async throws -> [UInt8] {
+        // The server runs each connection on its event loop; applying a stream is disk and CPU work that must not
+        // hold that loop's other connections, so it runs on the global executor.
+        if #available(macOS 15.0, *) {
+            return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+                try await serve(operation: operation, parameters: parameters, body: body, from: peer)
+            }
+        }
+        return try await serve(operation: operation, parameters: parameters, body: body, from: peer)
+    }
+
+    private nonisolated func serve(
+        operation: String, parameters: [UInt8], body: PeerBody, from peer: PeerIdentity
+    ) async throws -> [UInt8] {
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             do {
                 return try JSONDecoder().decode(type, from: Data(parameters))
