@@ -7,6 +7,8 @@ import Providers
 /// The recovery side: what a primary (or a replica that extends) asks of this host.
 extension ReplicationEngine: PeerRequestHandler {
     static let defaultReplicaStorageLocation = "C:\\ProgramData\\wmilab\\Replica"
+    /// Lab seconds between the additional recovery points a replica keeps.
+    static let recoveryPointSpacing: Double = 3600
 
     public nonisolated func handle(
         operation: String, parameters: [UInt8], body: PeerBody, from peer: PeerIdentity
@@ -228,8 +230,16 @@ extension ReplicationEngine: PeerRequestHandler {
             try commit(.linkRestored(.primary), to: vmName)
         }
         try commit(event, to: vmName) { record, _ in
+            // As on Windows, the replica keeps its latest point plus RecoveryHistory earlier ones, an hour apart:
+            // the latest standard point is replaced by the next one until it is an hour newer than the point
+            // before it (application-consistent points are always kept).
+            if let latest = record.recoveryPoints.last, latest.kind == .standard,
+                let earlier = record.recoveryPoints.dropLast().last,
+                latest.creationTime.timeIntervalSince(earlier.creationTime) < Self.recoveryPointSpacing
+            {
+                dropped.append(record.recoveryPoints.removeLast())
+            }
             record.recoveryPoints.append(point)
-            // The latest point plus RecoveryHistory more are kept, as on Windows.
             while record.recoveryPoints.count > history + 1 { dropped.append(record.recoveryPoints.removeFirst()) }
             record[link: .primary]?.lastReplicationTime = now
             record[link: .primary]?.lastApplyTime = now
