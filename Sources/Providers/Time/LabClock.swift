@@ -36,9 +36,16 @@ public final class ScaledLabClock: LabClock, @unchecked Sendable {
         lock.withLock { offset += max(0, seconds) }
     }
 
+    /// Sleeps until the lab time `seconds` from now, waking early when `advance(seconds:)` moves the clock past it
+    /// (the wait is checked at least every quarter of a second of wall time).
     public func sleep(seconds: Double) async throws {
         guard seconds > 0 else { return }
-        try await Task.sleep(nanoseconds: UInt64(min(seconds / timeScale, 1e9) * 1e9))
+        let deadline = now().addingTimeInterval(seconds)
+        while true {
+            let remaining = deadline.timeIntervalSince(now())
+            if remaining <= 0 { return }
+            try await Task.sleep(nanoseconds: UInt64(min(remaining / timeScale, 0.25) * 1e9))
+        }
     }
 }
 
