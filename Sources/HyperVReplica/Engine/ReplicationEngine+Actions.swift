@@ -17,7 +17,13 @@ extension ReplicationEngine {
                 }
             case .scheduleAt(let date):
                 let seconds = date.timeIntervalSince(clock.now())
-                try await clock.sleep(seconds: seconds)
+                // Waited as a transfer, so that cancelling the scheduled start ends the job now, not at StartTime.
+                do {
+                    try await transfer(vmName, side) { try await self.clock.sleep(seconds: seconds) }
+                } catch is CancellationError {
+                    throw JobFailure(errorCode: UInt16(MsvmReturnCode.failed.rawValue),
+                                     errorDescription: "The scheduled start of \(vmName) was cancelled.")
+                }
                 let transition = try commit(.scheduledStartReached(side), to: vmName)
                 try await perform(transition.actions, on: vmName, side: side, point: point, progress: progress)
             case .cancelScheduledStart, .cancelInitialReplication, .cancelResynchronization:
