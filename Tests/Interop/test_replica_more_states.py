@@ -10,7 +10,16 @@ from multihost import (INTERVAL_WALL, PRIMARY, READY, REPLICA, REPLICATING, TIME
                        cim_datetime_element, digests, lab_fixture, lab_time, props, replicate, wait_for_digest)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
-SUSPENDED, RESYNCHRONIZING = 7, 10
+SUSPENDED, WAITING_TO_RESYNCHRONIZE, RESYNCHRONIZING = 7, 9, 10
+
+
+def cim_to_iso(text):
+    """A CIM datetime (yyyymmddHHMMSS.mmmmmm+UUU, as CIM-XML carries it) → xs:dateTime."""
+    minutes = int(text[21:25])
+    sign = "+" if minutes >= 0 else "-"
+    return "%s-%s-%sT%s:%s:%s.%s%s%02d:%02d" % (text[0:4], text[4:6], text[6:8], text[8:10], text[10:12],
+                                                 text[12:14], text[15:21], sign, abs(minutes) // 60,
+                                                 abs(minutes) % 60)
 
 hosts = lab_fixture(HV01, HV02, recovery_servers=(HV02,))
 
@@ -123,3 +132,28 @@ def test_stopping_a_scheduled_initial_replication_ends_its_job_at_once(hosts):
     assert hv01.wait_job(out)["JobState"] == "7"
     hv01.wait_for_state(guid, REPLICATING)
     hv02.wait_for_state(guid, REPLICATING)
+
+
+def test_resuming_drops_a_scheduled_resynchronization_and_ends_its_job(hosts):
+    hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
+    guid = hv01.find_vm("db01")  # replicating since the suspend test
+    hv01.wait_for_state(guid, REPLICATING)
+    assert hv01.request_replication_state_change(guid, SUSPENDED) == 0
+    stats = hv01.statistics(guid)[0]  # EndStatisticTime: the host's lab time now
+    tomorrow = lab_time(cim_to_iso(stats["EndStatisticTime"])) + datetime.timedelta(days=1)
+    rv, out = hv01.service("Resynchronize", ("ComputerSystem", hv01.vm_epr(guid)),
+                           ("StartTime", cim_datetime_element(tomorrow)))
+    assert rv == 4096, rv
+    assert hv01.state(guid) == (PRIMARY, WAITING_TO_RESYNCHRONIZE)
+    scheduled = out.find("{%s}Job" % RS)
+    assert int(hv01.job(scheduled)["JobState"]) == 4
+
+    # Resume-VMReplication from state 9: replicating again, and the resynchronization will not run.
+    assert hv01.request_replication_state_change(guid, REPLICATING) == 0
+    assert hv01.state(guid) == (PRIMARY, REPLICATING)
+    job = props(hv01.lab.wait_for_job(scheduled, timeout=10))
+    assert int(job["JobState"]) == 10, job
+    assert job.get("ErrorDescription"), job
+    probe = (70 * 1024 * 1024, os.urandom(64 * 1024))
+    hv01.write(hv01.disk_device(guid), *probe)
+    wait_for_digest(hv01, hv01.disk_device(guid), hv02, hv02.disk_device(guid), probes=[probe])
