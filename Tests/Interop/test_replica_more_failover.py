@@ -1,9 +1,12 @@
-"""Undoing replication: a failover reverted on the recovery host (Stop-VMFailover), and a relationship removed on
-both sides (Remove-VMReplication), then enabled again with the old replica adopted (Set-VMReplication -AsReplica)."""
+"""Undoing replication: a failover reverted on the recovery host (Stop-VMFailover), a relationship removed on
+both sides (Remove-VMReplication), then enabled again with the old replica adopted (Set-VMReplication -AsReplica),
+and the job of a scheduled initial replication terminated."""
+import datetime
 import os
 
-from multihost import (PRIMARY, RECOVERED, REPLICA, REPLICATING, WAITING_IR, digests, lab_fixture, replicate,
-                       wait_for_digest)
+from lab import NS, RS, selectors_of
+from multihost import (PRIMARY, READY, RECOVERED, REPLICA, REPLICATING, WAITING_IR, cim_datetime_element, digests,
+                       lab_fixture, lab_time, props, replicate, wait_for_digest)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 
@@ -89,3 +92,30 @@ def test_remove_replication_on_both_sides_then_enable_again(hosts):
     primary_digest, replica_digest = digests((hv01, device), (hv02, replica_device))
     assert replica_digest == primary_digest
     assert hv02.read(replica_device, gone[0], len(gone[1])) == gone[1]
+
+
+def test_terminating_a_scheduled_start_job_drops_the_schedule(hosts):
+    hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
+    guid = hv01.find_vm("web01")
+    job = hv01.enable_replication(guid, HV02)
+    assert job["JobState"] == "7", job
+    tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
+    rv, out = hv01.service("StartReplication", ("ComputerSystem", hv01.vm_epr(guid)), ("InitialReplicationType", 1),
+                           ("InitialReplicationExportLocation", None), ("StartTime", cim_datetime_element(tomorrow)))
+    assert rv == 4096, rv
+    scheduled = out.find("{%s}Job" % RS)
+
+    # The CIM job itself stopped (Msvm_ConcreteJob.RequestStateChange(4 Terminate)): it ends, and so does the
+    # schedule it waited for.
+    uri = scheduled.find(".//{%s}ResourceURI" % NS["w"]).text
+    keys = [(k, v) for k, v in selectors_of(scheduled).items() if k != "__cimnamespace"]
+    answer = hv01.invoke(uri, "RequestStateChange", keys, [("RequestedState", 4)])
+    assert answer.find("{%s}ReturnValue" % uri).text in ("0", "4096")
+    job = props(hv01.lab.wait_for_job(scheduled, timeout=10))
+    assert int(job["JobState"]) in (8, 10), job
+    assert hv01.state(guid) == (PRIMARY, READY)
+    rv, out = hv01.start_replication(guid, kind=1)
+    assert rv == 4096, rv
+    assert hv01.wait_job(out)["JobState"] == "7"
+    hv01.wait_for_state(guid, REPLICATING)
+    hv02.wait_for_state(guid, REPLICATING)
