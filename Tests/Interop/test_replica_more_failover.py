@@ -119,3 +119,21 @@ def test_terminating_a_scheduled_start_job_drops_the_schedule(hosts):
     assert hv01.wait_job(out)["JobState"] == "7"
     hv01.wait_for_state(guid, REPLICATING)
     hv02.wait_for_state(guid, REPLICATING)
+
+
+def test_revert_failover_on_a_prepared_primary_cancels_the_planned_failover(hosts):
+    hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
+    guid = hv01.find_vm("app01")  # replicating since the first test
+    hv01.wait_for_state(guid, REPLICATING)
+    # Start-VMFailover -Prepare, then Stop-VMFailover on the primary.
+    assert hv01.vm_request_state_change(guid, 3) == 0
+    assert hv01.request_replication_state_change(guid, 4) == 0
+    assert hv01.state(guid) == (PRIMARY, 4)
+    job = hv01.service_ok("RevertFailover", ("ComputerSystem", hv01.vm_epr(guid)))
+    assert int(job["JobType"]) in (98, 101), job
+    assert hv01.state(guid) == (PRIMARY, REPLICATING)
+    assert hv02.state(guid) == (REPLICA, REPLICATING)
+    device = hv01.disk_device(guid)
+    probe = (13 * 1024 * 1024, os.urandom(100_000))
+    hv01.write(device, *probe)
+    wait_for_digest(hv01, device, hv02, hv02.disk_device(guid), probes=[probe])
