@@ -10,6 +10,7 @@ Run the scenarios (test_replica_*.py, one lab of fresh data directories per modu
 """
 import base64
 import contextlib
+import datetime
 import re
 import tempfile
 import time
@@ -39,6 +40,7 @@ DISK = LABNS + "/WMILab_VirtualDisk"
 FAULT = LABNS + "/WMILab_Fault"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 ANON = "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"
+CIM_COMMON = "http://schemas.dmtf.org/wbem/wscim/1/common"
 
 # ReplicationState (A.5) and ReplicationMode (A.9) values the scenarios use.
 READY, WAITING_IR, REPLICATING, SYNCED, RECOVERED, COMMITTED = 1, 2, 3, 4, 5, 6
@@ -89,21 +91,26 @@ class LabHost:
 
 
 @contextlib.contextmanager
-def running_lab(*names, time_scale=TIME_SCALE, secrets=None):
+def running_lab(*names, time_scale=TIME_SCALE, secrets=None, peer_addresses=None, extra_args=None):
     """Starts one host per name, each a peer of all the others; yields name → LabHost.
 
-    `secrets` maps a host name to its own `--replication-secret` arguments (default SECRET_ARGS).
+    `secrets` maps a host name to its own `--replication-secret` arguments (default SECRET_ARGS);
+    `peer_addresses` maps a host name to where its peers reach it (default its HTTP port, e.g.
+    `https://127.0.0.1:PORT` for a host with an HTTPS listener); `extra_args` maps a host name to more
+    `wmilab serve` arguments.
     """
     secrets = secrets or {}
+    peer_addresses = peer_addresses or {}
+    extra_args = extra_args or {}
     with tempfile.TemporaryDirectory(prefix="wmilab-replica-") as tmp:
         ports = {name: _free_port() for name in names}
         hosts = {}
         try:
             for name in names:
                 peers = [a for other in names if other != name
-                         for a in ("--peer", f"{other}=127.0.0.1:{ports[other]}")]
+                         for a in ("--peer", f"{other}={peer_addresses.get(other, f'127.0.0.1:{ports[other]}')}")]
                 args = ["--host-name", name, "--time-scale", str(time_scale), *peers,
-                        *secrets.get(name, SECRET_ARGS)]
+                        *secrets.get(name, SECRET_ARGS), *extra_args.get(name, [])]
                 hosts[name] = LabHost(name, ports[name], Path(tmp) / name / "data", args)
                 (Path(tmp) / name).mkdir()
                 hosts[name].start()
@@ -197,6 +204,24 @@ def cim_datetime(text):
         return "%s%s%s%s%s%s.%s%s%03d" % (y, mo, d, h, mi, s, (frac or "0")[:6].ljust(6, "0"),
                                           "+" if offset >= 0 else "-", abs(offset))
     return text  # already CIM form
+
+
+def lab_time(text):
+    """An xs:dateTime the server wrote → aware datetime."""
+    text = text.replace("Z", "+00:00")
+    if "." in text:  # Python before 3.11 takes at most six fraction digits
+        head, rest = text.split(".", 1)
+        digits = "".join(c for c in rest if c.isdigit())
+        text = head + "." + digits[:6].ljust(6, "0") + rest[len(digits):]
+    return datetime.datetime.fromisoformat(text)
+
+
+def cim_datetime_element(when, name="StartTime"):
+    """A datetime parameter as PowerShell sends it: <p:StartTime><cim:Datetime>…</cim:Datetime></p:StartTime>."""
+    element = ET.Element(name)
+    ET.SubElement(element, "{%s}Datetime" % CIM_COMMON).text = when.astimezone(datetime.timezone.utc) \
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+    return element
 
 
 def rsd_text(rsd, **changes):
@@ -444,12 +469,13 @@ class Replica:
     def authorization_entries(self):
         return self.query("SELECT * FROM Msvm_ReplicationAuthorizationSettingData")
 
-    def enable_recovery_server(self, allowed_primary="*"):
-        """Set-VMReplicationServer -ReplicationEnabled $true -AllowedAuthenticationType Kerberos
-        -ReplicationAllowedFromAnyServer (or an entry for one primary) -DefaultStorageLocation C:\\Replica."""
+    def enable_recovery_server(self, allowed_primary="*", authentication_type=1):
+        """Set-VMReplicationServer -ReplicationEnabled $true -AllowedAuthenticationType Kerberos (1; 2 Certificate,
+        3 both) -ReplicationAllowedFromAnyServer (or an entry for one primary) -DefaultStorageLocation C:\\Replica."""
         settings = ('<INSTANCE CLASSNAME="Msvm_ReplicationServiceSettingData">'
                     '<PROPERTY NAME="RecoveryServerEnabled" TYPE="boolean"><VALUE>true</VALUE></PROPERTY>'
-                    '<PROPERTY NAME="AllowedAuthenticationType" TYPE="uint16"><VALUE>1</VALUE></PROPERTY>'
+                    '<PROPERTY NAME="AllowedAuthenticationType" TYPE="uint16">'
+                    f'<VALUE>{authentication_type}</VALUE></PROPERTY>'
                     '</INSTANCE>')
         self.service_ok("ModifyServiceSettings", ("SettingData", settings))
         entry = ('<INSTANCE CLASSNAME="Msvm_ReplicationAuthorizationSettingData">'
@@ -459,11 +485,14 @@ class Replica:
                  '</PROPERTY></INSTANCE>')
         self.service_ok("AddAuthorizationEntry", ("AuthorizationEntry", entry))
 
-    def enable_replication(self, guid, recovery, history=0, compression=True):
-        """Enable-VMReplication: the VM's RSD with the recovery server filled in → CreateReplicationRelationship.
+    def enable_replication(self, guid, recovery, history=0, compression=True, thumbprint=None):
+        """Enable-VMReplication: the VM's RSD with the recovery server filled in → CreateReplicationRelationship
+        (-AuthenticationType Certificate -CertificateThumbprint when `thumbprint` is given).
         Returns the finished job."""
         rsd = self.rsd(guid)
-        text = rsd_text(rsd, RecoveryConnectionPoint=recovery, RecoveryServerPortNumber=80, AuthenticationType=1,
+        auth = dict(RecoveryServerPortNumber=443, AuthenticationType=2, CertificateThumbPrint=thumbprint) \
+            if thumbprint else dict(RecoveryServerPortNumber=80, AuthenticationType=1)
+        text = rsd_text(rsd, RecoveryConnectionPoint=recovery, **auth,
                         ReplicationInterval=INTERVAL, RecoveryHistory=history, CompressionEnabled=compression)
         return self.service_job("CreateReplicationRelationship", ("ComputerSystem", self.vm_epr(guid)),
                                 ("ReplicationSettingData", text))
@@ -503,6 +532,38 @@ class Replica:
             assert job["JobState"] == "7", job
             return 0
         return rv
+
+    def remove_replication(self, guid):
+        """Remove-VMReplication on this side: RemoveReplicationRelationship; the finished job."""
+        return self.service_job("RemoveReplicationRelationship", ("ComputerSystem", self.vm_epr(guid)))
+
+    def remove_authorization_entry(self, allowed_primary):
+        """Remove-VMReplicationAuthorizationEntry: RemoveAuthorizationEntry; the finished job."""
+        return self.service_job("RemoveAuthorizationEntry", ("AllowedPrimaryHostSystem", allowed_primary))
+
+    def test_replication_connection(self, recovery, thumbprint=None):
+        """Test-VMReplicationConnection: TestReplicationConnection (Kerberos, or Certificate with a thumbprint)."""
+        return self.service_job("TestReplicationConnection", ("RecoveryConnectionPoint", recovery),
+                                ("RecoveryServerPortNumber", 443 if thumbprint else 80),
+                                ("AuthenticationType", 2 if thumbprint else 1), ("CertificateThumbPrint", thumbprint),
+                                ("BypassProxyServer", "false"))
+
+    def job_epr(self, job):
+        """The Job EPR of a finished `service_job`."""
+        epr = job["_out"].find("{%s}Job" % RS)
+        assert epr is not None, "no Job in the method's output"
+        return epr
+
+    def job_errors(self, job_epr):
+        """Msvm_ConcreteJob.GetError on the job: the embedded Msvm_Error as a dictionary, or None."""
+        uri = job_epr.find(".//{%s}ResourceURI" % NS["w"]).text
+        keys = [(k, v) for k, v in selectors_of(job_epr).items() if k != "__cimnamespace"]
+        out = self.invoke(uri, "GetError", keys, [])
+        assert out.find("{%s}ReturnValue" % uri).text == "0", ET.tostring(out)
+        error = out.find("{%s}Error" % uri)
+        if error is None or error.get(XSI_NIL) == "true" or not (error.text or "").strip():
+            return None
+        return cimxml_properties(error.text)
 
     # waiting on lab time -------------------------------------------------------------------------
     def wait_for_state(self, guid, state, timeout=20):

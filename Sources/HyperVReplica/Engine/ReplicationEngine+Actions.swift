@@ -16,8 +16,7 @@ extension ReplicationEngine {
                                                       progress: progress)
                 }
             case .scheduleAt(let date):
-                let seconds = date.timeIntervalSince(clock.now())
-                try await clock.sleep(seconds: seconds)
+                try await waitForScheduledStart(vmName, side, at: date)
                 let transition = try commit(.scheduledStartReached(side), to: vmName)
                 try await perform(transition.actions, on: vmName, side: side, point: point, progress: progress)
             case .cancelScheduledStart, .cancelInitialReplication, .cancelResynchronization:
@@ -53,6 +52,31 @@ extension ReplicationEngine {
                 // peer; suspension and resumption take effect through the state the delta loop reads.
                 continue
             }
+        }
+    }
+
+    /// Waits until the lab clock reaches `date` while the relationship's start stays scheduled. Ends the job
+    /// (JobState 10) as soon as the schedule is dropped (Stop-VMInitialReplication, a resume from state 9) or the
+    /// job is cancelled, which drops the schedule too, so StartReplication / Resynchronize can be called again.
+    func waitForScheduledStart(_ vmName: String, _ side: ReplicationRelationshipSide, at date: Date) async throws {
+        let cancelled = JobFailure(errorCode: UInt16(MsvmReturnCode.failed.rawValue),
+                                   errorDescription: "The scheduled start of \(vmName) was cancelled.")
+        // Checked at least every quarter of a wall second; the wait is a transfer, so a cancel action ends it.
+        let slice = max(1, clock.timeScale / 4)
+        do {
+            while case let remaining = date.timeIntervalSince(clock.now()), remaining > 0 {
+                guard let status = record(vmName)?.machine.relationship(side), status.scheduled != nil else {
+                    throw cancelled
+                }
+                try await transfer(vmName, side) { try await self.clock.sleep(seconds: min(remaining, slice)) }
+            }
+        } catch is CancellationError {
+            if let status = record(vmName)?.machine.relationship(side), status.scheduled != nil {
+                let job: JobType = status.state == .readyForReplication ? .startInbandInitialReplication
+                    : .resynchronizing
+                _ = try? commit(.jobCancelled(job, side), to: vmName)
+            }
+            throw cancelled
         }
     }
 

@@ -41,7 +41,9 @@ extension ReplicationEngine: PeerRequestHandler {
         case .checksumMap: reply = try await checksumMap(try decode(PeerMessage.ChecksumMapRequest.self), from: peer)
         case .notify: reply = try await notified(try decode(PeerMessage.Notify.self), from: peer)
         case .testConnection:
-            _ = try authorizedStorageLocation(for: peer, thumbprint: nil)
+            // The probe's settings (absent when it had none) name the certificate the relationship would expect.
+            let probe = try? JSONDecoder().decode(ReplicationSettings.self, from: Data(parameters))
+            _ = try authorizedStorageLocation(for: peer, thumbprint: probe.flatMap(Self.expectedThumbprint))
             reply = PeerMessage.Empty()
         case nil: throw PeerError.refused(code: MsvmReturnCode.notSupported.rawValue, "Unknown operation \(operation)")
         }
@@ -84,6 +86,18 @@ extension ReplicationEngine: PeerRequestHandler {
         throw PeerError.refused(
             code: MsvmReturnCode.accessDenied.rawValue,
             "The primary server \(peer.hostName) is not authorized to replicate to \(hostName).")
+    }
+
+    /// The thumbprint a relationship with these settings expects its sender's certificate to have.
+    nonisolated static func expectedThumbprint(_ settings: ReplicationSettings) -> String? {
+        settings.authenticationType == 2 ? settings.certificateThumbPrint : nil
+    }
+
+    /// Checks, before anything of a stream is applied, that this host still admits the sender (A.1: removing
+    /// the authorization entry "stops replication of every VM authorised by that entry").
+    nonisolated func requireStillAuthorized(_ record: ReplicationRecord, from peer: PeerIdentity) throws {
+        _ = try authorizedStorageLocation(
+            for: peer, thumbprint: record[link: .primary].flatMap { Self.expectedThumbprint($0.settings) })
     }
 
     /// `*`, a name (FQDN or its first label) or `*.suffix`, case-insensitively.
@@ -161,6 +175,7 @@ extension ReplicationEngine: PeerRequestHandler {
         async throws -> PeerMessage.ApplyStreamReply
     {
         let record = try await peerRecord(request.vmName, from: peer)
+        try requireStillAuthorized(record, from: peer)
         guard record.machine.role(of: .primary) == .receiving, request.diskIndex >= 0,
             request.diskIndex < record.disks.count, request.diskCount == record.disks.count
         else {
@@ -254,6 +269,7 @@ extension ReplicationEngine: PeerRequestHandler {
         -> PeerMessage.ChecksumMapReply
     {
         let record = try peerRecord(request.vmName, from: peer)
+        try requireStillAuthorized(record, from: peer)
         guard request.diskIndex >= 0, request.diskIndex < record.disks.count else {
             throw PeerError.refused(code: MsvmReturnCode.invalidParameter.rawValue, "No disk \(request.diskIndex).")
         }

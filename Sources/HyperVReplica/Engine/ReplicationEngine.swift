@@ -52,8 +52,8 @@ public actor ReplicationEngine {
     }
 
     /// Brings the WMI view in line with the records and resumes replication after a (re)start: delta cycles
-    /// restart; an initial replication or resynchronization the process died in is stopped the way a
-    /// cancelled job stops it, so the VM can be started again.
+    /// restart; an initial replication or resynchronization the process died in (or a scheduled start it
+    /// waited for) is stopped the way a cancelled job stops it, so the VM can be started again.
     public func start() {
         for key in Array(records.keys) {
             guard var record = records[key] else { continue }
@@ -65,6 +65,12 @@ public actor ReplicationEngine {
                     _ = try? record.machine.handle(.jobCancelled(.startInbandInitialReplication, side))
                 } else if status.state == .resynchronizing {
                     _ = try? record.machine.handle(.jobCancelled(.resynchronizing, side))
+                } else if status.scheduled != nil {
+                    // The job that waited for StartTime died with the process: the start is dropped, as when
+                    // it is cancelled, so StartReplication / Resynchronize can be called again.
+                    let job: JobType = status.state == .readyForReplication ? .startInbandInitialReplication
+                        : .resynchronizing
+                    _ = try? record.machine.handle(.jobCancelled(job, side))
                 }
             }
             records[key] = record
