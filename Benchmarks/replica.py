@@ -25,6 +25,7 @@ import concurrent.futures
 import hashlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -72,6 +73,15 @@ def peak_rss_mib(server):
     except OSError:
         pass
     return float("nan")
+
+
+def cpu_seconds(server):
+    """User + system CPU time the server has used so far."""
+    try:
+        fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def tcp_bytes(port):
@@ -197,6 +207,31 @@ def initial_replication(primary, guid, timeout):
     return seconds
 
 
+class Profiler:
+    """`perf record` of each server while a block runs (--profile DIR), one file per host and VM."""
+
+    def __init__(self, directory, servers, tag):
+        self.directory, self.servers, self.tag = directory, servers, tag
+        self.procs = []
+
+    def __enter__(self):
+        if self.directory:
+            for name, server in self.servers.items():
+                out = Path(self.directory) / f"{self.tag}-{name}.perf.data"
+                self.procs.append(subprocess.Popen(
+                    ["perf", "record", "-q", "-e", "task-clock", "-F", "999", "-g", "-p", str(server.proc.pid), "-o", str(out)],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            time.sleep(0.5)  # perf attaches
+        return self
+
+    def __exit__(self, *exc):
+        for proc in self.procs:
+            proc.send_signal(signal.SIGINT)
+            proc.wait(timeout=60)
+        if self.directory:
+            log(f"  profiles: perf report -i {self.directory}/{self.tag}-<host>.perf.data --no-children")
+
+
 def delta_cycle(primary, guid, device, size, recovery_port, interval_wall):
     """Rewrites 1 % of the blocks right after a cycle ends and waits until the engine shipped them.
     Returns (changed bytes, ReplicationSize growth, TCP bytes, cycles)."""
@@ -232,6 +267,7 @@ def main():
     parser.add_argument("--time-scale", type=float, default=2.0,
                         help="lab seconds per wall second; the 30 s ReplicationInterval lasts 30/scale s")
     parser.add_argument("--fill", choices=["disk", "wsman"], default="disk")
+    parser.add_argument("--profile", metavar="DIR", help="perf record both servers during initial replication")
     parser.add_argument("--only", choices=[vm for vm, _ in RUNS], help="replicate only this VM")
     args = parser.parse_args()
     args.bin = os.path.abspath(args.bin)
@@ -284,10 +320,14 @@ def main():
                 if job["JobState"] != "7":
                     raise RuntimeError(f"CreateReplicationRelationship: {job}")
                 cp_rate = cp_reference(work, source, size)
-                seconds = initial_replication(primary, guid, timeout=max(600, size / MIB))
+                cpu = {name: cpu_seconds(server) for name, server in servers.items()}
+                with Profiler(args.profile, servers, vm):
+                    seconds = initial_replication(primary, guid, timeout=max(600, size / MIB))
+                cpu = {name: cpu_seconds(server) - cpu[name] for name, server in servers.items()}
                 rate = size / MIB / seconds
                 log(f"{vm} ({label}): initial replication {rate:.0f} MiB/s ({seconds:.2f} s); "
                     f"cp + sync {cp_rate:.0f} MiB/s; ratio {100 * rate / cp_rate:.0f} % of cp (goal >= 60 %)")
+                log(f"  CPU used meanwhile: {PRIMARY} {cpu[PRIMARY]:.2f} s, {RECOVERY} {cpu[RECOVERY]:.2f} s")
                 primary.wait_for_state(guid, REPLICATING, timeout=60)
                 recovery.wait_for_state(guid, REPLICATING, timeout=60)
                 replica_device = recovery.disk_device(guid)
