@@ -219,7 +219,8 @@ class Profiler:
             for name, server in self.servers.items():
                 out = Path(self.directory) / f"{self.tag}-{name}.perf.data"
                 self.procs.append(subprocess.Popen(
-                    ["perf", "record", "-q", "-e", "task-clock", "-F", "999", "-g", "-p", str(server.proc.pid), "-o", str(out)],
+                    ["perf", "record", "-q", "-e", "task-clock", "-F", "999", "-g", "-p", str(server.proc.pid),
+                     "-o", str(out)],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             time.sleep(0.5)  # perf attaches
         return self
