@@ -26,7 +26,7 @@ test: deps-test
 	$(SWIFT) test --skip-build
 	WMILAB_BIN=$(CURDIR)/.build/debug/wmilab python3 -m pytest -q -p no:cacheprovider Tests/Interop
 
-## Benchmarks against references measured in the same run; see Benchmarks/README.md. replica.sh drives
+## Benchmarks against references measured in the same run; the README quotes them. replica.sh drives
 ## its lab with the interop suite's clients (Tests/Interop), hence deps-test.
 bench: CONFIG = release
 bench: deps-bench deps-test build

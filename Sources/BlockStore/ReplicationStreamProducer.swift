@@ -38,6 +38,7 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private var finished = false
     private var block: [UInt8]
     private var compressed: [UInt8]
+    private var compressionPolicy = CompressionPolicy()
     /// Blocks read by one call when their slots are adjacent, and the buffer they are read into.
     private let runCapacity: Int
     private var runBuffer: [UInt8]
@@ -186,13 +187,15 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private func appendData(index: Int, crc: UInt32, data: UnsafeRawBufferPointer, to out: inout [UInt8]) throws {
         var encoding = ReplicationStreamFormat.raw
         var storedLength = data.count
-        if let level = compressionLevel, let source = data.baseAddress {
+        if let level = compressionLevel, let source = data.baseAddress, compressionPolicy.shouldTry() {
             var destinationLength = uLongf(compressed.count)
             let status = compressed.withUnsafeMutableBufferPointer { dst in
                 compress2(dst.baseAddress, &destinationLength, source.assumingMemoryBound(to: Bytef.self),
                           uLong(data.count), level)
             }
-            if status == Z_OK, Int(destinationLength) < data.count {
+            let shrank = status == Z_OK && Int(destinationLength) < data.count
+            compressionPolicy.record(shrank: shrank)
+            if shrank {
                 encoding = ReplicationStreamFormat.zlib
                 storedLength = Int(destinationLength)
             }
