@@ -13,9 +13,7 @@ extension ReplicationEngine {
     public func createReplicationRelationship(_ vmPath: CIMObjectPath?, settings: CIMInstance?) throws
         -> MethodResult
     {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         guard let settings else { return Self.result(.invalidParameter) }
         let parsed: ReplicationSettings
         let transition: ReplicationTransition
@@ -72,7 +70,7 @@ extension ReplicationEngine {
     }
 
     public func modifyReplicationSettings(_ vmPath: CIMObjectPath?, settings: CIMInstance?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm), let settings else {
+        guard let record = self.record(at: vmPath), let settings else {
             return Self.result(.invalidParameter)
         }
         do {
@@ -90,7 +88,7 @@ extension ReplicationEngine {
     public func startReplication(
         _ vmPath: CIMObjectPath?, type: UInt16?, exportLocation: String?, startTime: Date?
     ) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm), let type else {
+        guard let record = self.record(at: vmPath), let type else {
             return Self.result(.invalidParameter)
         }
         let event = ReplicationEvent.startReplication(
@@ -99,23 +97,19 @@ extension ReplicationEngine {
     }
 
     public func importInitialReplica(_ vmPath: CIMObjectPath?, location: String?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.importInitialReplica(location: location ?? ""), on: record)
     }
 
     public func resynchronize(_ vmPath: CIMObjectPath?, startTime: Date?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.resynchronize(startTime: startTime), on: record)
     }
 
     public func requestReplicationStateChange(
         _ vmPath: CIMObjectPath?, requestedState: UInt16?, relationship: CIMInstance?
     ) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm),
+        guard let record = self.record(at: vmPath),
             let requestedState
         else { return Self.result(.invalidParameter) }
         guard let side = Self.side(of: relationship, vmName: record.vmName) else {
@@ -127,33 +121,25 @@ extension ReplicationEngine {
     // MARK: Failover
 
     public func initiateFailover(_ vmPath: CIMObjectPath?, snapshot: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         guard let point = Self.recoveryPoint(snapshot, in: record) else { return Self.result(.invalidParameter) }
         return try run(.initiateFailover(point.kind), on: record, point: point)
     }
 
     public func revertFailover(_ vmPath: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.revertFailover, on: record)
     }
 
     public func commitFailover(_ vmPath: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.commitFailover, on: record)
     }
 
     public func reverseReplicationRelationship(_ vmPath: CIMObjectPath?, settings: CIMInstance?) throws
         -> MethodResult
     {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         let parsed: ReplicationSettings
         do {
             _ = try record.machine.handling(.reverseReplicationRelationship)
@@ -177,7 +163,7 @@ extension ReplicationEngine {
     }
 
     public func testReplicaSystem(_ vmPath: CIMObjectPath?, snapshot: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm),
+        guard let record = self.record(at: vmPath),
             let point = Self.recoveryPoint(snapshot, in: record)
         else { return Self.result(.invalidParameter) }
         let transition: ReplicationTransition
@@ -198,16 +184,12 @@ extension ReplicationEngine {
     }
 
     public func changeReplicationModeToPrimary(_ vmPath: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.changeReplicationModeToPrimary, on: record)
     }
 
     public func initiateFailback(_ vmPath: CIMObjectPath?) throws -> MethodResult {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm) else {
-            return Self.result(.invalidParameter)
-        }
+        guard let record = self.record(at: vmPath) else { return Self.result(.invalidParameter) }
         return try run(.initiateFailback(nil), on: record)
     }
 
@@ -216,7 +198,7 @@ extension ReplicationEngine {
     public func removeReplicationRelationship(_ vmPath: CIMObjectPath?, relationship: CIMInstance?) throws
         -> MethodResult
     {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm),
+        guard let record = self.record(at: vmPath),
             let side = Self.side(of: relationship, vmName: record.vmName)
         else { return Self.result(.invalidParameter) }
         return try run(.removeReplicationRelationship(side), on: record)
@@ -225,7 +207,7 @@ extension ReplicationEngine {
     public func resetReplicationStatistics(_ vmPath: CIMObjectPath?, relationship: CIMInstance?) throws
         -> MethodResult
     {
-        guard let vm = inventory.virtualMachine(at: vmPath), let record = recordOrNew(for: vm),
+        guard let record = self.record(at: vmPath),
             let side = Self.side(of: relationship, vmName: record.vmName)
         else { return Self.result(.invalidParameter) }
         do {
@@ -352,6 +334,12 @@ extension ReplicationEngine {
     }
 
     // MARK: Parameters
+
+    /// The record of the VM a `ComputerSystem` REF names (new when it never replicated); nil when the REF names
+    /// no VM of this host.
+    func record(at vmPath: CIMObjectPath?) -> ReplicationRecord? {
+        inventory.virtualMachine(at: vmPath).flatMap { recordOrNew(for: $0) }
+    }
 
     /// The relationship an embedded `Msvm_ReplicationRelationship` names (`…\HVR\0` or `…\HVR\1`); Null is the
     /// primary one.
