@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on for HTTP.")
     var listen = "127.0.0.1:5985"
 
-    @Option(name: .customLong("https-listen"), help: "Address to listen on for HTTPS (needs --tls-certificate/--tls-key).")
+    @Option(
+        name: .customLong("https-listen"), help: "Address to listen on for HTTPS (needs --tls-certificate/--tls-key).")
     var httpsListen: String?
 
     @Option(name: .customLong("tls-certificate"), help: "PEM certificate chain for HTTPS.")
@@ -125,7 +126,8 @@ struct ServeCommand: AsyncParsableCommand {
                           in: v2)
         registry.register(ComputerSystemProvider(engine: engine), forClass: "Msvm_ComputerSystem", in: v2)
         registry.register(LabClockProvider(clock: clock), forClass: "WMILab_Clock", in: LabDiskCatalog.namespace)
-        let jobProvider = JobProvider(queue: jobs, errorClass: "Msvm_Error", owningEntity: "Microsoft-Windows-Hyper-V-VMMS")
+        let jobProvider = JobProvider(
+            queue: jobs, errorClass: "Msvm_Error", owningEntity: "Microsoft-Windows-Hyper-V-VMMS")
         registry.register(jobProvider, forClass: "Msvm_ConcreteJob", in: v2)
         registry.register(jobProvider, forClass: "Msvm_AffectedJobElement", in: v2)
         let objectManager = ObjectManager(

@@ -81,7 +81,9 @@ extension ReplicationEngine {
     }
 
     /// Runs a long transfer as a task that a state change (stop initial replication, cancel resync) can cancel.
-    func transfer(_ vmName: String, _ side: ReplicationRelationshipSide, _ work: @escaping @Sendable () async throws -> Void)
+    func transfer(
+        _ vmName: String, _ side: ReplicationRelationshipSide, _ work: @escaping @Sendable () async throws -> Void
+    )
         async throws
     {
         let key = Self.cycleKey(vmName, side)

@@ -95,7 +95,8 @@ extension ReplicationEngine {
                              errorDescription: "\(location) holds the initial replica of another virtual machine.")
         }
         let targets = try await openDisks(record.disks)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wmilab-import-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory
+            .appendingPathComponent("wmilab-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for (index, (entry, target)) in zip(manifest.disks, targets).enumerated() {
             // The export becomes a disk of its own, verified block by block, then streams into the replica disk.
@@ -144,7 +145,8 @@ extension ReplicationEngine {
             storageLocation: location, now: now)
         let copies = try await openDisks(deviceIDs)
         for (index, (source, copy)) in zip(sources, copies).enumerated() {
-            let producer = try source.makeFullStream(point: point.points.indices.contains(index) ? point.points[index] : nil)
+            let pointID = point.points.indices.contains(index) ? point.points[index] : nil
+            let producer = try source.makeFullStream(point: pointID)
             let applier = ReplicationStreamApplier(disk: copy)
             while let chunk = try producer.nextChunk() { try applier.feed(chunk) }
             _ = try applier.finish()

@@ -47,7 +47,7 @@ extension ReplicationEngine {
         }
         let request = PeerMessage.CreateReplica(
             vmName: vmName, elementName: record.elementName, primaryHost: hostName,
-            replicationMode: side == .primary ? ReplicationMode.recovery.rawValue : ReplicationMode.extendedReplica.rawValue,
+            replicationMode: (side == .primary ? ReplicationMode.recovery : .extendedReplica).rawValue,
             disks: geometries, settings: settings)
         let reply: PeerMessage.CreateReplicaReply
         do {
@@ -179,7 +179,8 @@ extension ReplicationEngine {
             try await self.createTestSystem(of: vmName, named: testName, from: point, progress: progress)
         }
         return MethodResult(returnValue: .uint32(MsvmReturnCode.jobStarted.rawValue), outParameters: [
-            ("ResultingSystem", .reference(VirtualMachineInventory.computerSystemPath(testName))), ("Job", .reference(job)),
+            ("ResultingSystem", .reference(VirtualMachineInventory.computerSystemPath(testName))),
+            ("Job", .reference(job)),
         ])
     }
 
@@ -366,7 +367,8 @@ extension ReplicationEngine {
     }
 
     static func started(_ job: CIMObjectPath) -> MethodResult {
-        MethodResult(returnValue: .uint32(MsvmReturnCode.jobStarted.rawValue), outParameters: [("Job", .reference(job))])
+        MethodResult(
+            returnValue: .uint32(MsvmReturnCode.jobStarted.rawValue), outParameters: [("Job", .reference(job))])
     }
 }
 

@@ -186,7 +186,8 @@ extension ReplicationEngine: PeerRequestHandler {
         let accepted: Set<ReplicationState> = switch request.purpose {
         case .initialReplication: [.waitingToCompleteInitialReplication]
         case .delta: [.replicating, .critical]
-        case .resynchronization: [.replicating, .suspended, .critical, .resynchronizing, .waitingToCompleteInitialReplication]
+        case .resynchronization:
+            [.replicating, .suspended, .critical, .resynchronizing, .waitingToCompleteInitialReplication]
         }
         guard accepted.contains(state) else {
             throw PeerError.refused(
@@ -227,7 +228,8 @@ extension ReplicationEngine: PeerRequestHandler {
         let targets = try await openDisks(record.disks)
         var points: [UInt64] = []
         for disk in targets {
-            points.append(try disk.createRecoveryPoint(applicationConsistent: request.pointKind == .applicationConsistent).id)
+            let consistent = request.pointKind == .applicationConsistent
+            points.append(try disk.createRecoveryPoint(applicationConsistent: consistent).id)
         }
         let now = clock.now()
         let point = RecoveryPointRecord(instanceID: "Microsoft:\(UUID().uuidString)", kind: request.pointKind,
@@ -258,7 +260,9 @@ extension ReplicationEngine: PeerRequestHandler {
             while record.recoveryPoints.count > history + 1 { dropped.append(record.recoveryPoints.removeFirst()) }
             record[link: .primary]?.lastReplicationTime = now
             record[link: .primary]?.lastApplyTime = now
-            if request.pointKind == .applicationConsistent { record[link: .primary]?.lastApplicationConsistentTime = now }
+            if request.pointKind == .applicationConsistent {
+                record[link: .primary]?.lastApplicationConsistentTime = now
+            }
         }
         for old in dropped {
             for (disk, id) in zip(targets, old.points) { try? disk.deleteRecoveryPoint(id) }

@@ -199,7 +199,8 @@ extension ReplicationEngine {
     {
         guard let record = record(vmName), let link = record[link: side],
             let state = record.machine.relationship(side)?.state,
-            [.replicating, .critical, .syncedReplicationComplete].contains(state), link.basePoints.count == record.disks.count
+            [.replicating, .critical, .syncedReplicationComplete].contains(state),
+            link.basePoints.count == record.disks.count
         else { return }
         let now = clock.now()
         let kind = requested ?? Self.pointKind(link, now: now)

@@ -77,7 +77,8 @@ public actor ReplicationEngine {
             do {
                 try persist(record)
             } catch {
-                logger.error("cannot restore replication record", metadata: ["vm": "\(record.vmName)", "error": "\(error)"])
+                logger.error(
+                    "cannot restore replication record", metadata: ["vm": "\(record.vmName)", "error": "\(error)"])
             }
             startCycles(for: record)
         }
@@ -170,7 +171,8 @@ public actor ReplicationEngine {
         case let failure as JobFailure:
             return failure
         case let refusal as ReplicationRefusal:
-            return JobFailure(errorCode: UInt16(clamping: refusal.returnCode.rawValue), errorDescription: refusal.reason)
+            return JobFailure(
+                errorCode: UInt16(clamping: refusal.returnCode.rawValue), errorDescription: refusal.reason)
         case let peer as PeerError:
             if let code = peer.code {
                 return JobFailure(errorCode: UInt16(clamping: code), errorDescription: "\(what): \(peer.message)")

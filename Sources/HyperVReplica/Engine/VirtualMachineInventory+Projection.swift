@@ -16,7 +16,8 @@ extension VirtualMachineInventory {
             ("ReplicationHealth", .uint16(health(record, .primary, now: now).rawValue)),
             ("FailedOverReplicationType", .uint16(primary.failedOverReplicationType.rawValue)),
             ("LastReplicationType", .uint16(primary.lastReplicationType.rawValue)),
-            ("LastReplicationTime", record[link: .primary]?.lastReplicationTime.map { .datetime(CIMDateTime(date: $0)) }),
+            ("LastReplicationTime",
+             record[link: .primary]?.lastReplicationTime.map { .datetime(CIMDateTime(date: $0)) }),
             ("LastApplicationConsistentReplicationTime",
              record[link: .primary]?.lastApplicationConsistentTime.map { .datetime(CIMDateTime(date: $0)) }),
         ])

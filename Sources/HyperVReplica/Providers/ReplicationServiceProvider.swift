@@ -17,7 +17,9 @@ public struct ReplicationServiceProvider: MethodProvider {
         "RecoveryServerEnabled", "AllowedAuthenticationType", "CertificateThumbPrint", "HttpPort", "HttpsPort",
         "MonitoringInterval", "MonitoringStartTime",
     ]
-    static let writableAuthorization = ["AllowedPrimaryHostSystem", "TrustGroup", "ReplicaStorageLocation", "ElementName"]
+    static let writableAuthorization = [
+        "AllowedPrimaryHostSystem", "TrustGroup", "ReplicaStorageLocation", "ElementName",
+    ]
 
     private let store: InstanceStore
     private let engine: ReplicationEngine

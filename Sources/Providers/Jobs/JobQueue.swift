@@ -62,8 +62,9 @@ public final class JobQueue: @unchecked Sendable {
     /// JobState 6 until the work returns, then 8 (Terminate) / 9 (Kill), whatever the work did. Returns the job's
     /// path (namespace set, key InstanceID).
     ///
-    /// Throws `CIMStatus.invalidNamespace` / `.invalidClass` when the schema has no such namespace or job class, `CIMStatus.failed` when there are
-    /// affected elements but the namespace has no association to link them (nothing is stored then).
+    /// Throws `CIMStatus.invalidNamespace` / `.invalidClass` when the schema has no such namespace or job class,
+    /// `CIMStatus.failed` when there are affected elements but the namespace has no association to link them
+    /// (nothing is stored then).
     @discardableResult
     public func start(
         _ description: JobDescription, work: @escaping @Sendable (JobProgress) async throws -> Void
