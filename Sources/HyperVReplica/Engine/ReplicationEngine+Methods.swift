@@ -166,13 +166,11 @@ extension ReplicationEngine {
         guard let record = self.record(at: vmPath),
             let point = Self.recoveryPoint(snapshot, in: record)
         else { return Self.result(.invalidParameter) }
-        let transition: ReplicationTransition
         do {
-            transition = try commit(.testReplicaSystem(point.kind), to: record.vmName)
+            try commit(.testReplicaSystem(point.kind), to: record.vmName)
         } catch {
             return Self.result(error.returnCode)
         }
-        _ = transition
         let testName = UUID().uuidString
         let vmName = record.vmName
         let job = try startJob(.initiateTestReplica, vmName) { progress in

@@ -100,14 +100,11 @@ extension ReplicationEngine: PeerRequestHandler {
             for: peer, thumbprint: record[link: .primary].flatMap { Self.expectedThumbprint($0.settings) })
     }
 
-    /// `*`, a name (FQDN or its first label) or `*.suffix`, case-insensitively.
+    /// `*`, `*.suffix`, or a name of the same host as the transport compares them (FQDN or its first label).
     nonisolated static func host(_ host: String, matches pattern: String) -> Bool {
-        let host = host.lowercased()
-        let pattern = pattern.lowercased()
-        if pattern == "*" || pattern == host { return true }
-        if pattern.hasPrefix("*.") { return host.hasSuffix(String(pattern.dropFirst())) }
-        let label = { (name: String) in name.split(separator: ".").first.map(String.init) ?? name }
-        return label(pattern) == label(host) && (!pattern.contains(".") || !host.contains("."))
+        if pattern == "*" { return true }
+        if pattern.hasPrefix("*.") { return host.lowercased().hasSuffix(pattern.dropFirst().lowercased()) }
+        return PeerDirectory.namesMatch(host, pattern)
     }
 
     /// The record of a VM `peer` replicates with, or a refusal: unknown VM, or a host it does not replicate with.

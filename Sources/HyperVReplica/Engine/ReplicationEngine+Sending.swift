@@ -58,7 +58,6 @@ extension ReplicationEngine {
         let settings = context.link.settings
         let compression: Int32? = settings.compressionEnabled ? 1 : nil
         let total = max(1, sources.reduce(UInt64(0)) { $0 + $1.size })
-        let moved = ProgressCounter()
         var bytes: UInt64 = 0
         for (index, disk) in sources.enumerated() {
             let producer: ReplicationStreamProducer
@@ -81,10 +80,9 @@ extension ReplicationEngine {
             }
             // PercentComplete follows the disk positions streamed (a hole costs as little as it weighs).
             let diskStart = UInt64(index) * (total / UInt64(max(1, sources.count)))
-            let upload = ReplicationUpload(producer: producer) { _ in
+            let upload = ReplicationUpload(producer: producer) {
                 let done = diskStart + UInt64(producer.statistics.dataFrames + producer.statistics.zeroFrames)
                     * UInt64(disk.blockSize)
-                moved.set(done)
                 progress?.report(percent: Int(min(99, done * 100 / total)))
             }
             _ = try await call(
@@ -276,15 +274,6 @@ extension ReplicationEngine {
             throw Self.jobFailure(error, doing: "Resynchronization of \(vmName) failed")
         }
     }
-}
-
-/// Counts bytes moved from the upload's iterator.
-final class ProgressCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: UInt64 = 0
-
-    func set(_ newValue: UInt64) { lock.withLock { value = newValue } }
-    var current: UInt64 { lock.withLock { value } }
 }
 
 /// `manifest.json` of an exported initial replica directory (`<dir>/<VMName>_<VMId>/`).
