@@ -25,7 +25,8 @@ public struct MOFLexer: Sendable {
         offset + ahead < bytes.count ? bytes[offset + ahead] : nil
     }
 
-    /// The next token; `.endOfFile` at the end (and every call after).
+    /// The next token; `.endOfFile` at the end (and every call after). Whatever it throws on, it has
+    /// stepped over, so a caller that keeps calling after an error reaches the end.
     public mutating func next() throws -> MOFToken {
         try skipTrivia()
         let start = location
@@ -61,6 +62,8 @@ public struct MOFLexer: Sendable {
             if Self.isIdentifierStart(c) {
                 return MOFToken(kind: .identifier(identifierText()), location: start)
             }
+            // Step over the character, so that a parser recovering from the error makes progress.
+            offset += 1
             throw MOFSyntaxError("unexpected character '\(Character(Unicode.Scalar(c)))'", at: start)
         }
     }
