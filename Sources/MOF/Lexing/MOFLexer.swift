@@ -111,6 +111,15 @@ public struct MOFLexer: Sendable {
 
     private mutating func quoted(_ quote: UInt8, _ start: MOFSourceLocation) throws -> String {
         offset += 1
+        // Most literals have no escapes: take them straight from the source.
+        var end = offset
+        while end < bytes.count, bytes[end] != quote, bytes[end] != UInt8(ascii: "\\"), bytes[end] != 0x0A {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == quote {
+            defer { offset = end + 1 }
+            return String(decoding: bytes[offset..<end], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while true {
             guard let c = peek(), c != UInt8(ascii: "\n") else {
