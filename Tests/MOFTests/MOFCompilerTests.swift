@@ -68,6 +68,7 @@ import Testing
         ("class A { string X };", "expected ';'", 1, 20),
         ("instance of Nope { };", "class 'Nope' is not defined", 1, 13),
         ("#pragma frob(\"x\")\nclass A {};", "unknown pragma 'frob'", 1, 1),
+        ("//\n#pragma include(\"\"", "expected ')' at end of file", 2, 19),
     ])
     func diagnostics(_ source: String, _ fragment: String, _ line: Int, _ column: Int) {
         let result = MOFCompiler().compile(source: source, fileName: "bad.mof")

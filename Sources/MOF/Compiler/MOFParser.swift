@@ -122,6 +122,7 @@ struct MOFParser {
         try expect("(")
         var args: [String] = []
         while !isPunct(")") {
+            guard token.kind != .endOfFile else { throw MOFSyntaxError("expected ')' \(found)", at: token.location) }
             if case .string = token.kind { args.append(try stringLiteral()) } else { try advance() }
             if isPunct(",") { try advance() }
         }
