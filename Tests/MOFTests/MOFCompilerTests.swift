@@ -61,6 +61,9 @@ import Testing
     @Test(arguments: [
         ("class A : Missing { };", "superclass 'Missing' of class 'A' is not defined", 1, 7),
         ("class A { string X; uint8 X; };", "duplicate property or method 'X'", 1, 27),
+        // In a subclass, where the second declaration once indexed past the superclass's members.
+        ("class A { string Y; }; class B : A { string X; uint8 X; };", "duplicate property or method 'X'", 1, 54),
+        ("class A { string Y; }; class B : A { uint32 M(); uint32 m(); };", "duplicate property or method 'm'", 1, 57),
         ("class A { uint8 X = 300; };", "out of range for uint8", 1, 17),
         ("class A { string X = 5; };", "an integer is not a value of type string", 1, 18),
         ("class A { Nope REF R; };", "refers to undefined class 'Nope'", 1, 7),

@@ -192,6 +192,8 @@ extension SchemaRepository {
                 var own = stamp(p)
                 let folded = p.name.lowercased()
                 if let i = propertyIndex[folded] {
+                    // A second declaration in this class (reported as a duplicate where it was parsed): the first stays.
+                    guard i < parent.properties.count else { continue }
                     let inherited = parent.properties[i]
                     own.qualifiers = merge(
                         inherited: inherited.qualifiers, local: p.qualifiers, ns: ns, className: origin, member: p.name)
@@ -228,6 +230,7 @@ extension SchemaRepository {
                 var own = stamp(m)
                 let folded = m.name.lowercased()
                 if let i = methodIndex[folded] {
+                    guard i < parent.methods.count else { continue }
                     let inherited = parent.methods[i]
                     own.qualifiers = merge(
                         inherited: inherited.qualifiers, local: m.qualifiers, ns: ns, className: origin, member: m.name)
