@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
-        .testTarget(name: "NTLMTests", dependencies: ["NTLM"]),
+        .testTarget(name: "NTLMTests", dependencies: ["NTLM"], exclude: ["Fixtures"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(
             name: "PeerTransportTests",
