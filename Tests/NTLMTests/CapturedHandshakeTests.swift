@@ -57,7 +57,8 @@ import Testing
     @Test(arguments: labels)
     func unknownUserIsRejected(label: String) throws {
         let handshake = try WireFixtures.handshake(label)
-        let (_, last) = WireFixtures.run(handshake, users: [NTLMUser(name: "otheruser", password: WireFixtures.password)])
+        let (_, last) = WireFixtures.run(
+            handshake, users: [NTLMUser(name: "otheruser", password: WireFixtures.password)])
         #expect(last.rejection == .logonFailure)
     }
 

@@ -57,7 +57,8 @@ func hexString(_ bytes: [UInt8]) -> String {
         let key = hex("0102030405060708090a0b0c0d0e0f10")
         let message = Array("a message split over several calls to the same cipher".utf8)
         var split = RC4(key: key)
-        let pieces = split.process(Array(message[..<7])) + split.process(Array(message[7..<30]))
+        let pieces =
+            split.process(Array(message[..<7])) + split.process(Array(message[7..<30]))
             + split.process(Array(message[30...]))
         #expect(pieces == RC4.encrypt(key: key, message))
         #expect(RC4.encrypt(key: key, RC4.encrypt(key: key, message)) == message)

@@ -31,7 +31,8 @@ import Testing
         let file = "auth/pypsrp-default-vs-negotiate-only-step4-get-Msvm_ReplicationService"
         var session = try WireFixtures.session("pypsrp-default-vs-negotiate-only")
         let decoded = try EncryptedMessage.decode(
-            body: try WireFixtures.bytes("encrypted/pypsrp-default-vs-negotiate-only-step4-get-Msvm_ReplicationService.request.bin"),
+            body: try WireFixtures.bytes(
+                "encrypted/pypsrp-default-vs-negotiate-only-step4-get-Msvm_ReplicationService.request.bin"),
             contentType: EncryptedMessage.contentType, session: &session)
         #expect(decoded.plaintext == (try WireFixtures.bytes("\(file).xml")))
     }
@@ -75,7 +76,8 @@ import Testing
             try EncryptedMessage.decode(body: shortened, contentType: EncryptedMessage.contentType, session: &session)
         }
         // The framing error did not advance the session: the genuine body still decodes.
-        let decoded = try EncryptedMessage.decode(body: body, contentType: EncryptedMessage.contentType, session: &session)
+        let decoded = try EncryptedMessage.decode(
+            body: body, contentType: EncryptedMessage.contentType, session: &session)
         #expect(decoded.plaintext == (try WireFixtures.bytes("pywinrm-ntlm-enc-identify.xml")))
     }
 
@@ -90,7 +92,9 @@ import Testing
             #expect(try EncryptedMessage.decode(body: body, contentType: type, session: &server).plaintext == request)
             let response = [UInt8](repeating: UInt8(round), count: 20_000 + round)
             let (reply, replyType) = try EncryptedMessage.encode(response, session: &server)
-            #expect(try EncryptedMessage.decode(body: reply, contentType: replyType, session: &client).plaintext == response)
+            #expect(
+                try EncryptedMessage.decode(body: reply, contentType: replyType, session: &client).plaintext == response
+            )
         }
     }
 
@@ -110,9 +114,17 @@ import Testing
 
     @Test(arguments: [
         (EncryptedMessage.contentType, true),
-        ("multipart/encrypted; protocol=\"application/http-spnego-session-encrypted\"; boundary=\"Encrypted Boundary\"", true),
+        (
+            "multipart/encrypted; protocol=\"application/http-spnego-session-encrypted\"; "
+                + "boundary=\"Encrypted Boundary\"",
+            true
+        ),
         ("Multipart/Encrypted;protocol=application/HTTP-SPNEGO-session-encrypted;boundary=X", true),
-        ("multipart/encrypted;protocol=\"application/HTTP-Kerberos-session-encrypted\";boundary=\"Encrypted Boundary\"", false),
+        (
+            "multipart/encrypted;protocol=\"application/HTTP-Kerberos-session-encrypted\";"
+                + "boundary=\"Encrypted Boundary\"",
+            false
+        ),
         ("application/soap+xml;charset=UTF-8", false),
         ("multipart/encrypted;protocol=\"unterminated", false),
         ("", false),

@@ -80,21 +80,22 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        [0x60],
-        [0x60, 0x80],
-        [0x60, 0x84, 0xff, 0xff, 0xff, 0xff],
-        [0x60, 0x83, 0xff, 0xff, 0xff, 0x06],
-        [0x60, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x01],
-        [0x60, 0x08, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02],
-        [0xa1, 0x00],
-        [0xa1, 0x02, 0x30, 0x00],
-        [0xa1, 0x05, 0x30, 0x03, 0xa0, 0x01, 0x0a],
-        [0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x09],
-        [0xa1, 0x06, 0x30, 0x04, 0xa2, 0x02, 0x04, 0x05],
-        [0xa1, 0x03, 0x30, 0x01, 0x1f],
-        [0x9f, 0xff, 0xff],
-    ] as [[UInt8]])
+    @Test(
+        arguments: [
+            [0x60],
+            [0x60, 0x80],
+            [0x60, 0x84, 0xff, 0xff, 0xff, 0xff],
+            [0x60, 0x83, 0xff, 0xff, 0xff, 0x06],
+            [0x60, 0x05, 0x06, 0x03, 0x2b, 0x06, 0x01],
+            [0x60, 0x08, 0x06, 0x06, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x02],
+            [0xa1, 0x00],
+            [0xa1, 0x02, 0x30, 0x00],
+            [0xa1, 0x05, 0x30, 0x03, 0xa0, 0x01, 0x0a],
+            [0xa1, 0x07, 0x30, 0x05, 0xa0, 0x03, 0x0a, 0x01, 0x09],
+            [0xa1, 0x06, 0x30, 0x04, 0xa2, 0x02, 0x04, 0x05],
+            [0xa1, 0x03, 0x30, 0x01, 0x1f],
+            [0x9f, 0xff, 0xff],
+        ] as [[UInt8]])
     func spnegoGarbage(token: [UInt8]) throws {
         let handshake = try WireFixtures.handshake("pypsrp-negotiate-enc")
         var acceptor = freshAcceptor(handshake)
@@ -149,7 +150,8 @@ import Testing
             case 1: mutated.removeSubrange(index...)
             default: mutated.insert(UInt8(ascii: "-"), at: index)
             }
-            if (try? EncryptedMessage.decode(body: mutated, contentType: EncryptedMessage.contentType, session: &session))
+            if (try? EncryptedMessage.decode(
+                body: mutated, contentType: EncryptedMessage.contentType, session: &session))
                 != nil
             {
                 decoded += 1
@@ -159,18 +161,23 @@ import Testing
         #expect(decoded < 30)
     }
 
+    static let firstPart = "--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n"
+    static let secondPart = "--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n"
+
     @Test(arguments: [
         "",
         "--Encrypted Boundary\r\n",
-        "--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n--Encrypted Boundary\r\n",
-        "--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n\tOriginalContent: type=x;Length=99999999999\r\n--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n",
-        "--Encrypted Boundary\r\n\tContent-Type: application/HTTP-SPNEGO-session-encrypted\r\n\tOriginalContent: type=x;Length=4\r\n--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n\u{10}\0\0\0",
-        "--Encrypted Boundary\r\n\tContent-Type: text/plain\r\n\tOriginalContent: type=x;Length=0\r\n--Encrypted Boundary\r\n\tContent-Type: application/octet-stream\r\n",
+        firstPart + "--Encrypted Boundary\r\n",
+        firstPart + "\tOriginalContent: type=x;Length=99999999999\r\n" + secondPart,
+        firstPart + "\tOriginalContent: type=x;Length=4\r\n" + secondPart + "\u{10}\0\0\0",
+        firstPart + "\tOriginalContent: type=x;Length=0\r\n" + secondPart + "\u{10}\0\0\0",
+        "--Encrypted Boundary\r\n\tContent-Type: text/plain\r\n\tOriginalContent: type=x;Length=0\r\n" + secondPart,
     ])
     func malformedBodies(text: String) throws {
         var session = try WireFixtures.session("pywinrm-ntlm-enc")
         #expect(throws: NTLMError.malformedEncryptedMessage) {
-            try EncryptedMessage.decode(body: Array(text.utf8), contentType: EncryptedMessage.contentType, session: &session)
+            try EncryptedMessage.decode(
+                body: Array(text.utf8), contentType: EncryptedMessage.contentType, session: &session)
         }
     }
 

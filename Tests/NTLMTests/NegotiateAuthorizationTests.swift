@@ -32,7 +32,8 @@ import Testing
     }
 
     @Test func capturedFinalTokenRoundTrips() throws {
-        let value = try WireFixtures.header("WWW-Authenticate", in: "auth/pypsrp-negotiate-enc-step3-empty.response.headers")
+        let value = try WireFixtures.header(
+            "WWW-Authenticate", in: "auth/pypsrp-negotiate-enc-step3-empty.response.headers")
         let header = try #require(value)
         let parsed = try #require(try NegotiateAuthorization(authorization: header))
         #expect(NegotiateAuthorization.wwwAuthenticate(token: parsed.token) == value)

@@ -55,7 +55,8 @@ import Testing
         let kerberos: [UInt8] = [0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02]
         let mechTypes = DER.encode(
             tag: DER.sequence,
-            DER.encode(tag: DER.objectIdentifier, kerberos) + DER.encode(tag: DER.objectIdentifier, SPNEGOToken.ntlmOID))
+            DER.encode(tag: DER.objectIdentifier, kerberos) + DER.encode(tag: DER.objectIdentifier, SPNEGOToken.ntlmOID)
+        )
         let body = DER.encode(
             tag: DER.sequence,
             DER.encode(tag: DER.context(0), mechTypes)
@@ -74,7 +75,8 @@ import Testing
         #expect(response.supportedMech == SPNEGOToken.ntlmOID)
         #expect(response.responseToken == nil)
 
-        let negotiate = WireFixtures.Handshake.unwrapNTLM(try WireFixtures.handshake("pypsrp-negotiate-enc").negotiateToken)
+        let negotiate = WireFixtures.Handshake.unwrapNTLM(
+            try WireFixtures.handshake("pypsrp-negotiate-enc").negotiateToken)
         let next = SPNEGOToken.Response(responseToken: negotiate).encoded
         guard case .challenge(let second) = acceptor.receive(next),
             case .response(let challenge) = try SPNEGOToken.parse(second)

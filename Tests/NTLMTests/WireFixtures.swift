@@ -67,7 +67,8 @@ enum WireFixtures {
     static func handshake(_ label: String) throws -> Handshake {
         var result = Handshake(label: label, clientTokens: [], serverTokens: [])
         for entry in try manifest().filter({ $0.client == label }).sorted(by: { $0.seq < $1.seq }) {
-            let responseHeaders = entry.file.hasPrefix("auth/")
+            let responseHeaders =
+                entry.file.hasPrefix("auth/")
                 ? "\(entry.file).response.headers" : "responses/\(entry.file).response.headers"
             if let value = try header("Authorization", in: "\(entry.file).headers"),
                 let parsed = try NegotiateAuthorization(authorization: value)

@@ -134,7 +134,7 @@ public struct NTLMAcceptor: Sendable {
         guard let position = initial.mechTypes.firstIndex(of: SPNEGOToken.ntlmOID) else {
             throw NTLMError.unsupported.detail("SPNEGO without NTLM among the mechanisms (Kerberos only)")
         }
-        var context = SPNEGOContext(mechTypesEncoded: initial.mechTypesEncoded, micRequired: position != 0)
+        let context = SPNEGOContext(mechTypesEncoded: initial.mechTypesEncoded, micRequired: position != 0)
         if position == 0, let mechToken = initial.mechToken {
             let negotiate = try NegotiateMessage(parsing: mechToken)
             let challenge = try makeChallenge(for: negotiate, spnego: context, now, &rng)
@@ -142,10 +142,11 @@ public struct NTLMAcceptor: Sendable {
                 state: .acceptIncomplete, supportedMech: SPNEGOToken.ntlmOID, responseToken: challenge.bytes)
             return .challenge(response.encoded)
         }
-        // The optimistic token (if any) is for another mechanism: ask for NTLM's NEGOTIATE.
-        context.micRequired = true
+        // No NTLM token yet (NTLM is not the first choice, or no optimistic token): ask for NTLM's NEGOTIATE.
+        // RFC 4178 §5: request-mic only when the selected mechanism is not the client's first.
         state = .awaitingNegotiate(context)
-        return .challenge(SPNEGOToken.Response(state: .requestMIC, supportedMech: SPNEGOToken.ntlmOID).encoded)
+        let negState: SPNEGOToken.Response.State = context.micRequired ? .requestMIC : .acceptIncomplete
+        return .challenge(SPNEGOToken.Response(state: negState, supportedMech: SPNEGOToken.ntlmOID).encoded)
     }
 
     private mutating func `continue`(
@@ -198,7 +199,9 @@ public struct NTLMAcceptor: Sendable {
         return challenge
     }
 
-    private func makeChallenge(answering requested: NTLMNegotiateFlags, now: Date, rng: inout some RandomNumberGenerator)
+    private func makeChallenge(
+        answering requested: NTLMNegotiateFlags, now: Date, rng: inout some RandomNumberGenerator
+    )
         -> ChallengeMessage
     {
         var flags = requested.intersection(.echoed)

@@ -25,7 +25,8 @@ enum NTLMv2 {
     ) throws -> [UInt8] {
         guard flags.contains(.keyExchange) else { return keyExchangeKey }
         guard encryptedRandomSessionKey.count == 16 else {
-            throw NTLMError.malformedToken.detail("EncryptedRandomSessionKey of \(encryptedRandomSessionKey.count) bytes")
+            throw NTLMError.malformedToken.detail(
+                "EncryptedRandomSessionKey of \(encryptedRandomSessionKey.count) bytes")
         }
         return RC4.encrypt(key: keyExchangeKey, encryptedRandomSessionKey)
     }

@@ -14,7 +14,8 @@ enum MD4 {
         for start in stride(from: 0, to: padded.count, by: 64) {
             for word in 0..<16 {
                 let base = start + word * 4
-                block[word] = UInt32(padded[base]) | UInt32(padded[base + 1]) << 8
+                block[word] =
+                    UInt32(padded[base]) | UInt32(padded[base + 1]) << 8
                     | UInt32(padded[base + 2]) << 16 | UInt32(padded[base + 3]) << 24
             }
             state = compress(state, block)
@@ -37,14 +38,18 @@ enum MD4 {
         // Each step updates one of a, b, c, d in turn: a, d, c, b, a, d, ...
         func step(_ i: Int, _ f: (UInt32, UInt32, UInt32) -> UInt32, _ k: UInt32, _ add: UInt32, _ shift: UInt32) {
             let a = (4 - i % 4) % 4
-            let b = (a + 1) % 4, c = (a + 2) % 4, d = (a + 3) % 4
+            let b = (a + 1) % 4
+            let c = (a + 2) % 4
+            let d = (a + 3) % 4
             let sum = r[a] &+ f(r[b], r[c], r[d]) &+ k &+ add
             r[a] = sum << shift | sum >> (32 - shift)
         }
         let f: (UInt32, UInt32, UInt32) -> UInt32 = { x, y, z in (x & y) | (~x & z) }
         let g: (UInt32, UInt32, UInt32) -> UInt32 = { x, y, z in (x & y) | (x & z) | (y & z) }
         let h: (UInt32, UInt32, UInt32) -> UInt32 = { x, y, z in x ^ y ^ z }
-        let shifts1: [UInt32] = [3, 7, 11, 19], shifts2: [UInt32] = [3, 5, 9, 13], shifts3: [UInt32] = [3, 9, 11, 15]
+        let shifts1: [UInt32] = [3, 7, 11, 19]
+        let shifts2: [UInt32] = [3, 5, 9, 13]
+        let shifts3: [UInt32] = [3, 9, 11, 15]
         for i in 0..<16 { step(i, f, x[i], 0, shifts1[i % 4]) }
         for i in 0..<16 { step(i, g, x[round2Order[i]], 0x5a82_7999, shifts2[i % 4]) }
         for i in 0..<16 { step(i, h, x[round3Order[i]], 0x6ed9_eba1, shifts3[i % 4]) }

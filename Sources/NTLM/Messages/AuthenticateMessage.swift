@@ -41,7 +41,8 @@ struct AuthenticateMessage: Sendable {
         // holds Version and MIC.
         let fields = [lm, nt, domain, user, workstation, sessionKey].filter { !$0.value.isEmpty }
         let payloadStart = fields.map(\.offset).min() ?? bytes.count
-        mic = payloadStart >= Self.headerWithMIC && bytes.count >= Self.headerWithMIC
+        mic =
+            payloadStart >= Self.headerWithMIC && bytes.count >= Self.headerWithMIC
             ? try buffer.slice(at: Self.micOffset, count: 16) : nil
         self.bytes = bytes
     }

@@ -13,7 +13,8 @@ struct ChallengeMessage: Sendable {
     init(flags: NTLMNegotiateFlags, serverChallenge: [UInt8], targetName: String, targetInfo: AVPairs) {
         self.flags = flags
         self.serverChallenge = serverChallenge
-        self.targetName = flags.contains(.unicode)
+        self.targetName =
+            flags.contains(.unicode)
             ? NTLMMessage.utf16LittleEndian(targetName) : Array(targetName.utf8)
         self.targetInfo = targetInfo
         var writer = MessageWriter(type: 2, headerLength: Self.headerLength)

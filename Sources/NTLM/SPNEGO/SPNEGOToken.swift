@@ -30,7 +30,9 @@ enum SPNEGOToken {
 
         var encoded: [UInt8] {
             var fields: [UInt8] = []
-            if let state { fields += DER.encode(tag: DER.context(0), DER.encode(tag: DER.enumerated, [state.rawValue])) }
+            if let state {
+                fields += DER.encode(tag: DER.context(0), DER.encode(tag: DER.enumerated, [state.rawValue]))
+            }
             if let supportedMech {
                 fields += DER.encode(tag: DER.context(1), DER.encode(tag: DER.objectIdentifier, supportedMech))
             }

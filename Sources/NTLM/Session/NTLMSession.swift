@@ -1,8 +1,9 @@
 /// The security context an accepted NTLM handshake leaves behind: signing and sealing for both directions.
 ///
 /// A value bound to one connection. Sequence numbers and the RC4 key streams continue across messages, so every
-/// message of the connection must pass through the same `NTLMSession`, in order: client messages through
-/// ``unseal(_:signature:)`` / ``verify(_:signature:)``, server messages through ``seal(_:)`` / ``sign(_:)``.
+/// message of the connection must pass through the same `NTLMSession`, in order: the peer's messages through
+/// ``unseal(_:signature:)`` / ``verify(_:signature:)``, our own through ``seal(_:)`` / ``sign(_:)``. For the
+/// acceptor's session the peer is the client; for an ``NTLMInitiator``'s session, the server.
 /// Only NTLMv2 with extended session security is supported (MS-NLMP 3.4.4.2 / 3.4.3).
 public struct NTLMSession: Sendable {
     /// The flags the client settled on in its AUTHENTICATE message.
@@ -96,7 +97,8 @@ public struct NTLMSession: Sendable {
         let sequenceBytes = Array(signature[12..<16])
         var checksum = Array(signature[4..<12])
         if flags.contains(.keyExchange) { checksum = incomingCipher.process(checksum) }
-        let sequence = UInt32(sequenceBytes[0]) | UInt32(sequenceBytes[1]) << 8
+        let sequence =
+            UInt32(sequenceBytes[0]) | UInt32(sequenceBytes[1]) << 8
             | UInt32(sequenceBytes[2]) << 16 | UInt32(sequenceBytes[3]) << 24
         guard sequence == incomingSequence else {
             throw NTLMError.badSequence.detail("sequence \(sequence), expected \(incomingSequence)")
