@@ -94,6 +94,20 @@ enum WireFixtures {
         var seq: Int
         var client: String
         var encrypted: Bool
+        var status: Int
+
+        enum CodingKeys: String, CodingKey {
+            case file, seq, client, encrypted
+            case status = "http_status"
+        }
+
+        var name: String { file.split(separator: "/").last.map(String.init) ?? file }
+        var responseHeaders: String {
+            file.hasPrefix("auth/") ? "\(file).response.headers" : "responses/\(file).response.headers"
+        }
+        var responseXML: String {
+            file.hasPrefix("auth/") ? "\(file).response.xml" : "responses/\(file).response.xml"
+        }
     }
 
     static func encryptedEntries(_ label: String) throws -> [ManifestEntry] {
