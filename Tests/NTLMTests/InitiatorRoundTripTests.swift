@@ -65,6 +65,18 @@ import Testing
         #expect(identity == NTLMIdentity(userName: "Ops", domainName: "", workstation: "WS01"))
     }
 
+    @Test func userPrincipalName() throws {
+        var client = NTLMInitiator(user: "labuser@lab.local", domain: "", password: "LabPass1!", mode: .spnego)
+        let outcome = try Self.handshake(&client, seed: 11)
+        guard case .accepted(let identity, _, _) = outcome.acceptor else {
+            Issue.record("not accepted: \(outcome.acceptor)")
+            return
+        }
+        #expect(identity.userName == "labuser")
+        var wrong = NTLMInitiator(user: "labuser@lab.local", domain: "", password: "nope", mode: .spnego)
+        #expect(try Self.handshake(&wrong, seed: 11).acceptor.rejection == .logonFailure)
+    }
+
     @Test(arguments: [NTLMInitiator.Mode.spnego, .raw])
     func wrongPassword(mode: NTLMInitiator.Mode) throws {
         var client = NTLMInitiator(user: "labuser", domain: "LAB", password: "labpass1!", mode: mode)

@@ -234,7 +234,9 @@ public struct NTLMAcceptor: Sendable {
         guard flags.contains(.extendedSessionSecurity) || flags.isDisjoint(with: [.sign, .seal]) else {
             throw NTLMError.unsupported.detail("signing or sealing without extended session security")
         }
-        let wanted = message.userName.uppercased()
+        // A UPN (`labuser@lab.local`, empty domain) names the same account; the proof still covers the full name.
+        var wanted = message.userName.uppercased()
+        if message.domainName.isEmpty, let at = wanted.lastIndex(of: "@") { wanted = String(wanted[..<at]) }
         guard let user = configuration.users.first(where: { $0.name.uppercased() == wanted }) else {
             throw NTLMError.logonFailure.detail("unknown user \(message.domainName)\\\(message.userName)")
         }
