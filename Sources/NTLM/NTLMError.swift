@@ -45,6 +45,7 @@ public struct NTLMError: Error, Hashable, Sendable, CustomStringConvertible {
 
     func detail(_ detail: String) -> NTLMError { NTLMError(kind, detail) }
 
+    /// Errors are equal when of the same kind, whatever their detail.
     public static func == (lhs: NTLMError, rhs: NTLMError) -> Bool { lhs.kind == rhs.kind }
     public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
 

@@ -12,12 +12,15 @@ import Foundation
 public struct NTLMAcceptor: Sendable {
     /// What the server knows about itself and its users.
     public struct Configuration: Sendable {
+        /// The accounts that may log on.
         public var users: [NTLMUser]
         /// NetBIOS name of the server (MsvAvNbComputerName), upper case by convention.
         public var computerName: String
         /// NetBIOS domain name (MsvAvNbDomainName and the CHALLENGE's TargetName).
         public var domainName: String
+        /// MsvAvDnsComputerName.
         public var dnsComputerName: String
+        /// MsvAvDnsDomainName.
         public var dnsDomainName: String
 
         /// `dnsComputerName` and `dnsDomainName` default to the lower-cased NetBIOS names.
@@ -64,13 +67,16 @@ public struct NTLMAcceptor: Sendable {
         var spnego: SPNEGOContext?
     }
 
+    /// Users and server names, fixed for the acceptor's lifetime.
     public let configuration: Configuration
     private var state: State = .idle
     /// Test hook: answer every NEGOTIATE with exactly this CHALLENGE message (e.g. a captured one).
     var challengeOverride: [UInt8]?
 
+    /// An acceptor at the start of a handshake.
     public init(configuration: Configuration) { self.configuration = configuration }
 
+    /// An acceptor with default DNS names (the lower-cased NetBIOS names).
     public init(users: [NTLMUser], computerName: String, domainName: String) {
         self.init(configuration: Configuration(users: users, computerName: computerName, domainName: domainName))
     }

@@ -2,8 +2,10 @@
 public struct NTLMUser: Hashable, Sendable {
     /// The account name; clients' spellings are matched case-insensitively.
     public var name: String
+    /// The clear-text password; only its NT hash is ever used.
     public var password: String
 
+    /// An account with its password.
     public init(name: String, password: String) {
         self.name = name
         self.password = password
@@ -19,6 +21,7 @@ public struct NTLMIdentity: Hashable, Sendable {
     /// The client's workstation name, informational.
     public var workstation: String
 
+    /// An identity (built by the acceptor; public for tests and logging).
     public init(userName: String, domainName: String, workstation: String) {
         self.userName = userName
         self.domainName = domainName

@@ -14,6 +14,7 @@ import Foundation
 public enum EncryptedMessage {
     /// The `protocol` of the multipart/encrypted Content-Type and the first part's Content-Type.
     public static let protocolName = "application/HTTP-SPNEGO-session-encrypted"
+    /// The MIME boundary every known client and Windows use.
     public static let boundary = "Encrypted Boundary"
     /// The exact Content-Type header of an encrypted response (pywinrm looks for the `protocol="…"` substring,
     /// pypsrp needs the quoted boundary).
@@ -25,6 +26,7 @@ public enum EncryptedMessage {
     public struct Decoded: Hashable, Sendable {
         /// The `type=` of `OriginalContent`, e.g. `application/soap+xml;charset=UTF-8`.
         public var originalContentType: String
+        /// The decrypted, signature-checked body.
         public var plaintext: [UInt8]
     }
 

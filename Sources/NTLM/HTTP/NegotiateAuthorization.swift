@@ -9,6 +9,7 @@ public struct NegotiateAuthorization: Hashable, Sendable {
         case ntlm = "NTLM"
     }
 
+    /// The scheme of the header.
     public var scheme: Scheme
     /// The decoded token, to pass to ``NTLMAcceptor/receive(_:now:)``.
     public var token: [UInt8]
@@ -16,6 +17,7 @@ public struct NegotiateAuthorization: Hashable, Sendable {
     /// Largest header value decoded (Windows' default MaxTokenSize is 48000 bytes).
     public static let maximumHeaderLength = 64 * 1024
 
+    /// A token to send in the given scheme.
     public init(scheme: Scheme, token: [UInt8]) {
         self.scheme = scheme
         self.token = token

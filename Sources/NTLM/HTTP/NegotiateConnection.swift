@@ -26,6 +26,7 @@ public struct NegotiateConnection: Sendable {
 
     /// An authenticated request to serve.
     public struct Request: Sendable {
+        /// Who the connection is authenticated as.
         public var identity: NTLMIdentity
         /// The SOAP request, decrypted if it came encrypted; empty for the setup request of encrypting clients
         /// (answer `200` with `Content-Length: 0`).
@@ -46,6 +47,7 @@ public struct NegotiateConnection: Sendable {
     /// Who this connection is authenticated as, once a handshake completed.
     public private(set) var identity: NTLMIdentity?
 
+    /// An unauthenticated connection.
     public init(configuration: NTLMAcceptor.Configuration, allowUnencrypted: Bool = true) {
         acceptor = NTLMAcceptor(configuration: configuration)
         self.allowUnencrypted = allowUnencrypted

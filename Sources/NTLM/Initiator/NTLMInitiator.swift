@@ -14,6 +14,7 @@ public struct NTLMInitiator: Sendable {
     /// Token format: SPNEGO (pypsrp `auth="negotiate"`) or raw NTLM (pywinrm, pypsrp `auth="ntlm"`).
     public enum Mode: Sendable { case spnego, raw }
 
+    /// Whether tokens are SPNEGO-wrapped.
     public let mode: Mode
     private let user: String
     private let domain: String
@@ -31,6 +32,7 @@ public struct NTLMInitiator: Sendable {
     private var pending: NTLMSession?
     private var sentMechListMIC = false
 
+    /// A client for `domain\user` (the domain may be empty, e.g. with a UPN as `user`).
     public init(user: String, domain: String, password: String, mode: Mode = .spnego, workstation: String = "") {
         self.user = user
         self.domain = domain
