@@ -49,6 +49,15 @@ import Testing
         #expect(acceptor.receive(token).rejection == .unsupported)
     }
 
+    @Test func bareKerberosTokenIsUnsupported() {
+        // GSS-API framing of a Kerberos AP-REQ: [APPLICATION 0] { OID 1.2.840.113554.1.2.2, token id, ... }.
+        let token = DER.encode(
+            tag: DER.application0,
+            DER.encode(tag: DER.objectIdentifier, SPNEGOToken.kerberosOID) + [0x01, 0x00, 0x6e, 0x00])
+        var acceptor = NTLMAcceptor(users: WireFixtures.users, computerName: "WMILAB", domainName: "LAB")
+        #expect(acceptor.receive(token).rejection == .unsupported)
+    }
+
     @Test func ntlmAsSecondChoiceAsksForItsNegotiate() throws {
         // Kerberos first with an optimistic Kerberos token, NTLM second: the acceptor selects NTLM, asks for
         // a mechListMIC and waits for the NEGOTIATE in a NegTokenResp.

@@ -5,6 +5,10 @@ enum SPNEGOToken {
     /// OID 1.3.6.1.4.1.311.2.2.10 (NTLMSSP), DER content bytes.
     static let ntlmOID: [UInt8] = [0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a]
 
+    /// OID 1.2.840.113554.1.2.2 (Kerberos 5) and 1.2.840.48018.1.2.2 (its Microsoft alias), DER content bytes.
+    static let kerberosOID: [UInt8] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x02]
+    static let microsoftKerberosOID: [UInt8] = [0x2a, 0x86, 0x48, 0x82, 0xf7, 0x12, 0x01, 0x02, 0x02]
+
     /// Largest SPNEGO token accepted; real ones are a few hundred bytes.
     static let maximumLength = 32 * 1024
 
@@ -67,7 +71,13 @@ enum SPNEGOToken {
         case DER.application0:
             var reader = DER.Reader(element.content)
             let oid = try reader.next(tag: DER.objectIdentifier)
-            guard oid.content.elementsEqual(spnegoOID) else { throw DER.Reader.error("not the SPNEGO OID") }
+            guard oid.content.elementsEqual(spnegoOID) else {
+                // A bare GSS-API Kerberos token (RFC 4121), as GSS-Negotiate clients such as openwsman send.
+                if oid.content.elementsEqual(kerberosOID) || oid.content.elementsEqual(microsoftKerberosOID) {
+                    throw NTLMError.unsupported.detail("Kerberos token")
+                }
+                throw DER.Reader.error("not the SPNEGO OID")
+            }
             let choice = try reader.next(tag: DER.context(0))
             return .initial(try parseInit(choice.content))
         case DER.context(1):
