@@ -102,7 +102,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         configuration.logger.debug(
             "connection ended", metadata: ["peer": "\(peer(context) ?? "?")", "error": "\(error)"]
         )
-        state = .closed
+        connectionEnded()
         context.close(promise: nil)
     }
 
@@ -190,7 +190,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             queued.append(part)
         case (_, .head):
             // The decoder never starts a request inside another; treat it as a broken connection.
-            state = .closed
+            connectionEnded()
             context.close(promise: nil)
         }
     }
