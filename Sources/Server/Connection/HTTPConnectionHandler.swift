@@ -74,6 +74,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// A read was asked for while reading was held back.
     private var readPending = false
     private var remoteAddress: String??
+    private var lastGateKey: (name: String, key: String)?
 
     init(configuration: Configuration, lifecycle: ConnectionLifecycle) {
         self.configuration = configuration
@@ -240,7 +241,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         }
 
         // Callers of a self-authenticating route share one slot count, apart from any user's.
-        let userKey = info.user?.name.lowercased() ?? (authenticatesItself ? "\u{1}streaming" : "")
+        let userKey = info.user.map { gateKey(for: $0.name) } ?? (authenticatesItself ? "\u{1}streaming" : "")
         guard configuration.gate.tryAcquire(userKey) else {
             let limit = configuration.limits.maxConcurrentOperationsPerUser
             switch route {
@@ -423,6 +424,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         guard readPending, !readsHeldBack, let context else { return }
         readPending = false
         context.read()
+    }
+
+    /// The operation gate's key for a user: the lower-cased name, remembered for the connection's next request.
+    private func gateKey(for name: String) -> String {
+        if let lastGateKey, lastGateKey.name == name { return lastGateKey.key }
+        let key = name.lowercased()
+        lastGateKey = (name, key)
+        return key
     }
 
     private func releaseSlot() {
