@@ -15,6 +15,7 @@ public final class WSManDispatcher: WSManEndpoint {
     private let objectManager: ObjectManager
     private let configuration: WSManServiceConfiguration
     private let contexts: EnumerationContexts
+    private let classResources = ClassResourceCache()
     private let mofInstanceParser: MOFInstanceParser?
     private let logger: Logger
 
@@ -264,6 +265,15 @@ public final class WSManDispatcher: WSManEndpoint {
 
     /// The namespace and class a class resource URI names; the schema's spelling of the class.
     private func classResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
+        let text = request.header.resourceURIText ?? ""
+        let key = ClassResourceCache.Key(resourceURI: text, cimNamespace: request.header.selectors.cimNamespace)
+        if let resolved = classResources[key] { return resolved }
+        let resolved = try resolveClassResource(of: request)
+        classResources.insert(resolved, for: key)
+        return resolved
+    }
+
+    private func resolveClassResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
         let text = request.header.resourceURIText ?? ""
         guard let uri = try request.header.resourceURI() else {
             throw WSManFault.messageInformationHeaderRequired("ResourceURI")
