@@ -166,6 +166,7 @@ public final class WSManHTTPServer: Service, Sendable {
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: false,  // ConnectionTimeoutHandler orders pipelined requests itself
                         withErrorHandling: true,
+                        withOutboundHeaderValidation: false,  // HTTPConnectionHandler checks what endpoints add
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits
                     )

@@ -30,6 +30,18 @@ private struct MixedEndpoint: WSManEndpoint {
     }
 }
 
+/// Answers with the header fields its request body names, `name: value` per line.
+private struct HeaderEndpoint: WSManEndpoint {
+    func respond(to request: WSManHTTPRequest) async -> WSManHTTPResponse {
+        let lines = String(decoding: request.body, as: UTF8.self).split(separator: "|")
+        let headers = lines.compactMap { line -> HTTPHeaderField? in
+            guard let colon = line.firstIndex(of: ":") else { return nil }
+            return HTTPHeaderField(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]))
+        }
+        return WSManHTTPResponse(status: 200, headers: headers)
+    }
+}
+
 /// `BlockingEndpoint`, counting the requests it was given.
 private final class CountingBlockingEndpoint: WSManEndpoint {
     private let blocking = BlockingEndpoint()
@@ -234,6 +246,26 @@ struct ConnectionHandlerTests {
                 #expect(response.text == "300000")
             }
             #expect(await endpoint.nextOutcome() == "complete:300000")
+        }
+    }
+
+    @Test("endpoint header fields are sent; one that would split the response closes the connection instead",
+          arguments: [("X-Plain:value with\ttab", true), ("X-Split:a\r\nSet-Cookie: x=1", false),
+                      ("Bad Name:v", false), ("X-Nul:a\u{0}b", false)])
+    func endpointHeaders(field: String, sent: Bool) async throws {
+        try await InProcessServer.withServer(endpoint: HeaderEndpoint()) { server in
+            try await TestHTTPConnection.with(port: server.port) { connection in
+                try await connection.send(wsman(field))
+                let response = try await connection.readResponse()
+                if sent {
+                    let colon = try #require(field.firstIndex(of: ":"))
+                    #expect(response?.status == 200)
+                    #expect(response?.header(String(field[..<colon])) == String(field[field.index(after: colon)...]))
+                } else {
+                    #expect(response == nil)
+                    #expect(try await connection.waitForClose(timeout: .seconds(5)))
+                }
+            }
         }
     }
 

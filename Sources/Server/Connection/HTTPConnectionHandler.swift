@@ -375,14 +375,20 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     // MARK: - Responses
 
     private func answer(_ response: WSManHTTPResponse, context: ChannelHandlerContext) {
-        guard var exchange else { return }
-        if lifecycle.isDraining { exchange.keepAlive = false }
-        write(response, keepAlive: exchange.keepAlive, context: context)
+        guard let exchange else { return }
+        // Graceful shutdown closes a connection between requests, so draining means this answer is the last.
+        let keepAlive = exchange.keepAlive && lifecycle.beginWaiting()
+        guard Self.areValidToSend(response) else {
+            configuration.logger.error("an endpoint answered with a header that cannot be sent; connection closed")
+            connectionEnded()
+            context.close(promise: nil)
+            return
+        }
+        write(response, keepAlive: keepAlive, context: context)
         releaseSlot()
-        guard exchange.keepAlive, lifecycle.beginWaiting() else {
+        guard keepAlive else {
             state = .closed
             queued.removeAll()
-            context.close(promise: nil)
             return
         }
         state = .idle
@@ -390,6 +396,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         resumeReadingIfPossible()
     }
 
+    /// Writes and flushes a response; without keep-alive the connection closes once it is sent.
     private func write(_ response: WSManHTTPResponse, keepAlive: Bool, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.reserveCapacity(4 + response.headers.count)
@@ -406,7 +413,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             let body = context.channel.allocator.buffer(bytes: response.body)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        } else {
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+        }
     }
 
     // MARK: - Connection
