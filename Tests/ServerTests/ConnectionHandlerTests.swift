@@ -153,8 +153,9 @@ struct ConnectionHandlerTests {
             let socket = try RawSocket(port: server.port)
             let body = "now:continued"
             socket.send(
-                "POST /wsman HTTP/1.1\r\nHost: x\r\nAuthorization: \(labAuth.1)\r\nContent-Type: application/soap+xml\r\n"
-                    + "Expect: 100-continue\r\nContent-Length: \(body.utf8.count)\r\n\r\n"
+                "POST /wsman HTTP/1.1\r\nHost: x\r\nAuthorization: \(labAuth.1)\r\n"
+                    + "Content-Type: application/soap+xml\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n"
             )
             let interim = socket.receive(until: "\r\n\r\n")
             #expect(interim.hasPrefix("HTTP/1.1 100 Continue\r\n"))

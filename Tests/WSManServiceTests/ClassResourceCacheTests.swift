@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Class resource cache")
 struct ClassResourceCacheTests {
-    private static let uri = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm_ReplicationService"
+    private static let uri =
+        "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm_ReplicationService"
 
     @Test("a resolution is found under its URI and selector, not under another selector")
     func keyedByURIAndSelector() throws {

@@ -30,7 +30,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private struct Exchange {
         var id: Int
         var keepAlive: Bool
-        var version: HTTPVersion
         /// The user's operation slot, once taken (released after the response).
         var gateKey: String?
         /// An endpoint call is running for it.
@@ -200,7 +199,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private func begin(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         lifecycle.beginRequest()
         nextExchangeID &+= 1
-        exchange = Exchange(id: nextExchangeID, keepAlive: head.isKeepAlive, version: head.version)
+        exchange = Exchange(id: nextExchangeID, keepAlive: head.isKeepAlive)
         var info = HTTPRequestInfo(
             method: head.method.rawValue,
             uri: head.uri,
@@ -300,7 +299,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func startStreaming(_ endpoint: any StreamingEndpoint, info: HTTPRequestInfo, context: ChannelHandlerContext) {
+    private func startStreaming(
+        _ endpoint: any StreamingEndpoint, info: HTTPRequestInfo, context: ChannelHandlerContext
+    ) {
         guard let id = exchange?.id else { return }
         let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
         let events = StreamingBodyEvents(eventLoop: context.eventLoop) { event in
