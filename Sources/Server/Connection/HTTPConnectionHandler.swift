@@ -292,7 +292,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private func call(_ endpoint: any WSManEndpoint, with request: WSManHTTPRequest, context: ChannelHandlerContext) {
         switch endpoint.reply(to: request) {
         case .now(let response):
-            answer(response, context: context)
+            // Written once the event loop has read what else is ready, as a task's answer would be.
+            guard let id = exchange?.id else { return }
+            state = .awaitingResponse
+            exchange?.endpointRunning = true
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.execute { loopBound.value.responded(response, exchange: id) }
         case .later(let respond):
             state = .awaitingResponse
             run(context: context) { await respond() }
