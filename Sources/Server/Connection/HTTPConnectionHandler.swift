@@ -10,7 +10,8 @@ import NIOHTTP1
 /// `/wsman` body (at most `ServerLimits.maxEnvelopeSize`) and hands the request to the endpoint; a streaming
 /// route gets its body as it arrives, paced by the endpoint (reading stops while its buffer is full).
 /// The endpoints are `async`: their calls run in a task that prefers this channel's event loop, and a
-/// `WSManEndpoint` that can answer without suspending (`reply(to:)`) is answered without one.
+/// `WSManEndpoint` that can answer without suspending (`reply(to:)`) is answered without one. Either answer is
+/// written once the event loop has finished reading what else was ready (one flush per response).
 final class HTTPConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
