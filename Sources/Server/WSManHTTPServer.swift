@@ -11,7 +11,12 @@ import ServiceLifecycle
 /// Run it in a `ServiceGroup`: on graceful shutdown it stops accepting, lets in-flight requests finish
 /// (at most `ServerLimits.shutdownGracePeriod`), closes idle keep-alive connections and returns.
 public final class WSManHTTPServer: Service, Sendable {
-    private typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// A connection, served by its `HTTPConnectionHandler`; the listener's task only waits for it to close.
+    private struct Connection: Sendable {
+        var channel: any Channel
+        var lifecycle: ConnectionLifecycle
+    }
+
     private typealias Listener = NIOAsyncChannel<Connection, Never>
 
     private enum BindState {
@@ -68,18 +73,18 @@ public final class WSManHTTPServer: Service, Sendable {
 
     /// Binds the listeners and serves until graceful shutdown or cancellation.
     public func run() async throws {
-        let listeners: [(listener: Listener, isSecure: Bool)]
+        let listeners: [Listener]
         do {
-            var bound: [(listener: Listener, isSecure: Bool)] = []
+            var bound: [Listener] = []
             var addresses = BoundAddresses(http: nil, https: nil)
             if let address = configuration.listen {
-                let listener = try await bind(address, sslContext: nil)
-                bound.append((listener, false))
+                let listener = try await bind(address, sslContext: nil, isSecure: false)
+                bound.append(listener)
                 addresses.http = Self.listenAddress(listener.channel.localAddress, fallback: address)
             }
             if let address = configuration.httpsListen {
-                let listener = try await bind(address, sslContext: sslContext)
-                bound.append((listener, true))
+                let listener = try await bind(address, sslContext: sslContext, isSecure: true)
+                bound.append(listener)
                 addresses.https = Self.listenAddress(listener.channel.localAddress, fallback: address)
             }
             listeners = bound
@@ -91,33 +96,28 @@ public final class WSManHTTPServer: Service, Sendable {
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                for (listener, isSecure) in listeners {
-                    group.addTask { try await self.accept(on: listener, isSecure: isSecure) }
+                for listener in listeners {
+                    group.addTask { try await self.accept(on: listener) }
                 }
             }
         } onGracefulShutdown: {
-            for (listener, _) in listeners { listener.channel.close(promise: nil) }
+            for listener in listeners { listener.channel.close(promise: nil) }
         }
     }
 
-    private func accept(on listener: Listener, isSecure: Bool) async throws {
-        let connectionServer = HTTPConnection(
-            routes: routes,
-            users: configuration.users,
-            limits: configuration.limits,
-            gate: gate,
-            isSecure: isSecure,
-            logger: logger
-        )
+    /// Accepts connections until the listener closes, then waits for the open ones to end. Graceful shutdown
+    /// closes an idle connection at once and lets a busy one finish its request (`ConnectionLifecycle`).
+    private func accept(on listener: Listener) async throws {
         try await listener.executeThenClose { inbound in
             try await withThrowingDiscardingTaskGroup { group in
                 do {
                     for try await connection in inbound {
-                        if #available(macOS 15.0, *) {
-                            let executor = EventLoopTaskExecutor(connection.channel.eventLoop)
-                            group.addTask(executorPreference: executor) { await connectionServer.serve(connection) }
-                        } else {
-                            group.addTask { await connectionServer.serve(connection) }
+                        group.addTask {
+                            await withGracefulShutdownHandler {
+                                try? await connection.channel.closeFuture.get()
+                            } onGracefulShutdown: {
+                                connection.lifecycle.shutdown()
+                            }
                         }
                     }
                 } catch is ChannelError {
@@ -127,14 +127,25 @@ public final class WSManHTTPServer: Service, Sendable {
         }
     }
 
-    private func bind(_ address: ListenAddress, sslContext: NIOSSLContext?) async throws -> Listener {
+    private func bind(_ address: ListenAddress, sslContext: NIOSSLContext?, isSecure: Bool) async throws -> Listener {
         let limits = configuration.limits
         let routes = self.routes
+        let connectionConfiguration = HTTPConnectionHandler.Configuration(
+            routes: routes,
+            users: configuration.users,
+            limits: limits,
+            gate: gate,
+            isSecure: isSecure,
+            logger: logger
+        )
         let requestsClientCertificate = configuration.tls?.requestsClientCertificate ?? false
-        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-        decoderLimits.maxHeaderListSize = limits.maxHeaderSize
-        decoderLimits.maxHeaderFieldSize = limits.maxHeaderSize
-        decoderLimits.maxHeaderFieldCount = 256
+        let decoderLimits = {
+            var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+            decoderLimits.maxHeaderListSize = limits.maxHeaderSize
+            decoderLimits.maxHeaderFieldSize = limits.maxHeaderSize
+            decoderLimits.maxHeaderFieldCount = 256
+            return decoderLimits
+        }()
         return try await ServerBootstrap(group: configuration.eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -155,6 +166,7 @@ public final class WSManHTTPServer: Service, Sendable {
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: false,  // ConnectionTimeoutHandler orders pipelined requests itself
                         withErrorHandling: true,
+                        withOutboundHeaderValidation: false,  // HTTPConnectionHandler checks what endpoints add
                         withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: decoderLimits
                     )
@@ -165,13 +177,11 @@ public final class WSManHTTPServer: Service, Sendable {
                     try pipeline.addHandler(
                         ConnectionTimeoutHandler(timeouts: timeouts, isStreaming: routes.isStreaming)
                     )
-                    return try Connection(
-                        wrappingChannelSynchronously: channel,
-                        configuration: .init(
-                            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8),
-                            isOutboundHalfClosureEnabled: false
-                        )
+                    let lifecycle = ConnectionLifecycle(channel: channel, gracePeriod: limits.shutdownGracePeriod)
+                    try pipeline.addHandler(
+                        HTTPConnectionHandler(configuration: connectionConfiguration, lifecycle: lifecycle)
                     )
+                    return Connection(channel: channel, lifecycle: lifecycle)
                 }
             }
     }

@@ -44,8 +44,7 @@ public struct SelectorSet: Sendable, Hashable, ExpressibleByArrayLiteral {
 
     /// The value of the selector with this name (case-insensitive).
     public subscript(name: String) -> WSManSelector.Value? {
-        let lowered = name.lowercased()
-        return selectors.first { $0.name.lowercased() == lowered }?.value
+        selectors.first { $0.name.equalsLowercased(name) }?.value
     }
 
     /// The `__cimnamespace` selector's text, normalised to `/` separators.
@@ -56,7 +55,7 @@ public struct SelectorSet: Sendable, Hashable, ExpressibleByArrayLiteral {
 
     /// The selectors that identify the instance (everything but `__cimnamespace`).
     public var keys: [WSManSelector] {
-        selectors.filter { $0.name.lowercased() != Self.cimNamespaceName.lowercased() }
+        selectors.filter { !$0.name.equalsLowercased(Self.cimNamespaceName) }
     }
 }
 

@@ -161,24 +161,24 @@ public struct WSManResponseEncoder: Sendable {
     /// references → EPR children. Embedded instances are written as escaped CIM-XML `INSTANCE` text:
     /// that is the form Windows clients feed back into methods and the one real Hyper-V accepts (§8).
     func writeProperty(_ property: WSManProperty, into writer: inout XMLWriter) {
-        let name = "p:\(property.name)"
+        let name = property.name
         switch property.value {
         case .array(let values):
             for value in values { writeProperty(WSManProperty(name: property.name, value: value), into: &writer) }
         case .null:
-            writer.empty(name, ["xsi:nil": "true"])
+            writer.empty("p:\(name)", ["xsi:nil": "true"])
         case .text(let text), .mof(let text):
-            writer.element(name, text: text)
+            writer.element(prefix: "p", name, text: text)
         case .dateTime(let form, let text):
-            writer.open(name)
-            writer.element("cim:\(form.rawValue)", text: text)
-            writer.close(name)
+            writer.open(prefix: "p", name)
+            writer.element(prefix: "cim", form.rawValue, text: text)
+            writer.close(prefix: "p", name)
         case .reference(let reference):
-            writer.open(name)
+            writer.open(prefix: "p", name)
             writeEPRChildren(reference, into: &writer)
-            writer.close(name)
+            writer.close(prefix: "p", name)
         case .instance(let instance):
-            writer.element(name, text: CIMXMLInstanceCodec().encode(instance))
+            writer.element(prefix: "p", name, text: CIMXMLInstanceCodec().encode(instance))
         }
     }
 

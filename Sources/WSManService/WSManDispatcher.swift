@@ -15,6 +15,7 @@ public final class WSManDispatcher: WSManEndpoint {
     private let objectManager: ObjectManager
     private let configuration: WSManServiceConfiguration
     private let contexts: EnumerationContexts
+    private let classResources = ClassResourceCache()
     private let mofInstanceParser: MOFInstanceParser?
     private let logger: Logger
 
@@ -32,37 +33,70 @@ public final class WSManDispatcher: WSManEndpoint {
     private var schema: SchemaRepository { objectManager.schema }
 
     public func respond(to request: WSManHTTPRequest) async -> WSManHTTPResponse {
+        switch reply(to: request) {
+        case .now(let response): response
+        case .later(let respond): await respond()
+        }
+    }
+
+    /// Decodes the envelope and answers at once what needs no provider (Identify, faults of the envelope);
+    /// the rest is a call to the object manager.
+    public func reply(to request: WSManHTTPRequest) -> WSManEndpointReply {
         let encoder = self.encoder(for: request.info)
         let decoded: WSManRequest
         do {
             decoded = try WSManRequestDecoder(limits: configuration.xmlLimits).decode(request.body)
         } catch {
-            return .fault(encoder.encode(error.fault, relatesTo: error.messageID))
+            return .now(.fault(encoder.encode(error.fault, relatesTo: error.messageID)))
         }
         let relatesTo = decoded.header.messageID
         if request.isUnauthenticatedIdentify {
             // Windows answers an unauthenticated Identify and nothing else without credentials.
             guard case .identify = decoded.operation else {
-                return .fault(encoder.encode(WSManFault.accessDenied(), relatesTo: relatesTo))
+                return .now(.fault(encoder.encode(WSManFault.accessDenied(), relatesTo: relatesTo)))
             }
             let response = WSManResponse(requestAction: decoded.header.action, relatesTo: relatesTo,
                                          body: .identify(productVendor: "Microsoft Corporation", productVersion: nil))
-            return .soap(encoder.encode(response))
+            return .now(.soap(encoder.encode(response)))
         }
-        do {
-            let body = try await perform(decoded, userName: request.user?.name)
-            let bytes = encoder.encode(WSManResponse(requestAction: decoded.header.action, relatesTo: relatesTo,
+        if case .identify = decoded.operation {
+            return .now(render(.success(identify), for: decoded, encoder: encoder))
+        }
+        let userName = request.user?.name
+        return .later {
+            let body: Result<WSManResponseBody, any Error>
+            do {
+                body = .success(try await self.perform(decoded, userName: userName))
+            } catch {
+                body = .failure(error)
+            }
+            return self.render(body, for: decoded, encoder: encoder)
+        }
+    }
+
+    /// The response to `request`: its body, within the envelope size limit, or its fault.
+    private func render(
+        _ body: Result<WSManResponseBody, any Error>, for request: WSManRequest, encoder: WSManResponseEncoder
+    ) -> WSManHTTPResponse {
+        let relatesTo = request.header.messageID
+        switch body {
+        case .success(let body):
+            let bytes = encoder.encode(WSManResponse(requestAction: request.header.action, relatesTo: relatesTo,
                                                      body: body))
-            let limit = min(decoded.header.maxEnvelopeSize ?? configuration.maxEnvelopeSize,
+            let limit = min(request.header.maxEnvelopeSize ?? configuration.maxEnvelopeSize,
                             configuration.maxEnvelopeSize)
             guard bytes.count <= limit else {
                 return .fault(encoder.encode(
                     WSManFault.encodingLimit(responseSize: bytes.count, maxEnvelopeSize: limit), relatesTo: relatesTo))
             }
             return .soap(bytes)
-        } catch {
-            return .fault(encoder.encode(fault(for: error, request: decoded), relatesTo: relatesTo))
+        case .failure(let error):
+            return .fault(encoder.encode(fault(for: error, request: request), relatesTo: relatesTo))
         }
+    }
+
+    private var identify: WSManResponseBody {
+        .identify(productVendor: "Microsoft Corporation", productVersion: configuration.productVersion)
     }
 
     public func respond(to fault: WSManTransportFault, for info: HTTPRequestInfo) -> WSManHTTPResponse {
@@ -81,7 +115,7 @@ public final class WSManDispatcher: WSManEndpoint {
     private func perform(_ request: WSManRequest, userName: String?) async throws -> WSManResponseBody {
         switch request.operation {
         case .identify:
-            return .identify(productVendor: "Microsoft Corporation", productVersion: configuration.productVersion)
+            return identify
         case .get:
             let (namespace, className) = try classResource(of: request)
             let path = try request.header.selectors.objectPath(className: className, namespace: namespace,
@@ -231,6 +265,15 @@ public final class WSManDispatcher: WSManEndpoint {
 
     /// The namespace and class a class resource URI names; the schema's spelling of the class.
     private func classResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
+        let text = request.header.resourceURIText ?? ""
+        let key = ClassResourceCache.Key(resourceURI: text, cimNamespace: request.header.selectors.cimNamespace)
+        if let resolved = classResources[key] { return resolved }
+        let resolved = try resolveClassResource(of: request)
+        classResources.insert(resolved, for: key)
+        return resolved
+    }
+
+    private func resolveClassResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
         let text = request.header.resourceURIText ?? ""
         guard let uri = try request.header.resourceURI() else {
             throw WSManFault.messageInformationHeaderRequired("ResourceURI")

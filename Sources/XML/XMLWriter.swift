@@ -59,9 +59,35 @@ public struct XMLWriter: Sendable {
         close(name)
     }
 
+    /// Writes `<prefix:name>escaped text</prefix:name>` without building the qualified name.
+    public mutating func element(prefix: StaticString, _ name: String, text: String) {
+        qualifiedTag(opening: true, prefix: prefix, name)
+        self.text(text)
+        qualifiedTag(opening: false, prefix: prefix, name)
+    }
+
+    /// Writes `<prefix:name>`.
+    public mutating func open(prefix: StaticString, _ name: String) {
+        qualifiedTag(opening: true, prefix: prefix, name)
+    }
+
+    /// Writes `</prefix:name>`.
+    public mutating func close(prefix: StaticString, _ name: String) {
+        qualifiedTag(opening: false, prefix: prefix, name)
+    }
+
     /// Writes escaped character data.
     public mutating func text(_ string: String) {
         escape(string, inAttribute: false)
+    }
+
+    private mutating func qualifiedTag(opening: Bool, prefix: StaticString, _ name: String) {
+        bytes.append(UInt8(ascii: "<"))
+        if !opening { bytes.append(UInt8(ascii: "/")) }
+        prefix.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: ":"))
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: ">"))
     }
 
     private mutating func startTag(_ name: String, _ attributes: KeyValuePairs<String, String>) {

@@ -16,6 +16,20 @@ import XML
             """)
     }
 
+    @Test func prefixedNamesMatchQualifiedOnes() {
+        var qualified = XMLWriter()
+        qualified.open("p:Outer")
+        qualified.element("cim:Datetime", text: "a<b")
+        qualified.close("p:Outer")
+        var prefixed = XMLWriter()
+        prefixed.open(prefix: "p", "Outer")
+        prefixed.element(prefix: "cim", "Datetime", text: "a<b")
+        prefixed.close(prefix: "p", "Outer")
+        #expect(prefixed.bytes == qualified.bytes)
+        let text = String(decoding: prefixed.bytes, as: UTF8.self)
+        #expect(text == "<p:Outer><cim:Datetime>a&lt;b</cim:Datetime></p:Outer>")
+    }
+
     @Test(arguments: ["plain", "<&>\"'", "multi\nline\r\nand\ttab", "ünïcödé ✓ 𝄞", "", "]]>"])
     func writtenTextParsesBackUnchanged(_ value: String) throws {
         var writer = XMLWriter()

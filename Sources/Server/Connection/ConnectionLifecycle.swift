@@ -36,11 +36,6 @@ final class ConnectionLifecycle: Sendable {
         }
     }
 
-    /// Whether graceful shutdown has begun: the response in progress must close the connection.
-    var isDraining: Bool {
-        state.withLockedValue { if case .draining = $0 { true } else { false } }
-    }
-
     /// Graceful shutdown was requested.
     func shutdown() {
         let wasWaiting = state.withLockedValue { state in

@@ -36,6 +36,6 @@ public struct HTTPRequestInfo: Sendable, Hashable {
 
     /// The path part of `uri` (without the query).
     public var path: Substring {
-        uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
     }
 }

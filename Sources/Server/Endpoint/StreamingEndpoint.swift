@@ -34,6 +34,8 @@ public struct StreamingRoute: Sendable {
     }
 
     func matches(_ path: Substring) -> Bool {
-        path == pathPrefix || path.hasPrefix(pathPrefix + "/")
+        guard path.hasPrefix(pathPrefix) else { return false }
+        let rest = path.utf8.dropFirst(pathPrefix.utf8.count)
+        return rest.first.map { $0 == UInt8(ascii: "/") } ?? true
     }
 }
