@@ -45,6 +45,8 @@ let package = Package(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
         ),
         .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
+        // NTLM/SPNEGO acceptor and MS-WSMV message encryption (docs/ntlm.md).
+        .target(name: "NTLM", dependencies: ["COpenSSL"]),
         .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM", "PeerTransport"]),
         // Host-to-host replication traffic: the peer endpoint (a streaming route) and its client.
         .target(
@@ -87,6 +89,7 @@ let package = Package(
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
+        .testTarget(name: "NTLMTests", dependencies: ["NTLM"], exclude: ["Fixtures"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(
             name: "PeerTransportTests",

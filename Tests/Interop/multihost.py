@@ -497,10 +497,23 @@ class Replica:
         return self.service_job("CreateReplicationRelationship", ("ComputerSystem", self.vm_epr(guid)),
                                 ("ReplicationSettingData", text))
 
-    def start_replication(self, guid, kind=1, export_location=None):
-        """Start-VMInitialReplication: StartReplication; returns (ReturnValue, _OUTPUT element)."""
-        return self.service("StartReplication", ("ComputerSystem", self.vm_epr(guid)),
-                            ("InitialReplicationType", kind), ("InitialReplicationExportLocation", export_location))
+    def start_replication(self, guid, kind=1, export_location=None, start_time=None):
+        """Start-VMInitialReplication: StartReplication (at `start_time`, a lab datetime, when given); returns
+        (ReturnValue, _OUTPUT element)."""
+        params = [("ComputerSystem", self.vm_epr(guid)), ("InitialReplicationType", kind),
+                  ("InitialReplicationExportLocation", export_location)]
+        if start_time is not None:
+            params.append(("StartTime", cim_datetime_element(start_time)))
+        return self.service("StartReplication", *params)
+
+    def replicate_initially(self, guid, recovery):
+        """Start-VMInitialReplication over the network to the end: the job completes and the VM replicates on
+        this host and on `recovery`."""
+        rv, out = self.start_replication(guid, kind=1)
+        assert rv == 4096, f"StartReplication returned {rv}"
+        assert self.wait_job(out)["JobState"] == "7"
+        self.wait_for_state(guid, REPLICATING)
+        recovery.wait_for_state(guid, REPLICATING)
 
     def statistics(self, guid):
         """Measure-VMReplication: GetReplicationStatistics → the embedded Msvm_ReplicationStatistics."""
@@ -622,10 +635,6 @@ def replicate(primary, recovery, vm_name="app01", history=0, compression=True):
     guid = primary.find_vm(vm_name)
     job = primary.enable_replication(guid, recovery.host_name, history=history, compression=compression)
     assert job["JobState"] == "7", f"CreateReplicationRelationship: {job}"
-    rv, out = primary.start_replication(guid, kind=1)
-    assert rv == 4096, f"StartReplication returned {rv}"
-    assert primary.wait_job(out)["JobState"] == "7"
-    primary.wait_for_state(guid, REPLICATING)
-    recovery.wait_for_state(guid, REPLICATING)
+    primary.replicate_initially(guid, recovery)
     return guid
 

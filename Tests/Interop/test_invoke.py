@@ -127,6 +127,26 @@ def test_modify_service_settings_accepts_every_embedded_instance_form(lab, form)
     assert _service_settings(lab).find("{%s}HttpPort" % RSSD).text == port
 
 
+@pytest.mark.parametrize("text", [
+    # A character MOF has no token for, inside a declaration.
+    'instance of Msvm_ReplicationServiceSettingData { HttpPort = @; };',
+    # MOF text goes on after the instance: a class declaring a new property twice, and an instance of it.
+    'instance of Msvm_ReplicationServiceSettingData { HttpPort = 1; };\n'
+    'class Lab_Twice : Msvm_ReplicationServiceSettingData { uint16 Extra; uint16 Extra; };\n'
+    'instance of Lab_Twice { HttpPort = 2; };',
+], ids=["stray-character", "duplicate-property"])
+def test_embedded_instance_as_malformed_mof_text_faults_and_the_server_keeps_serving(lab, text):
+    before = _service_settings(lab).find("{%s}HttpPort" % RSSD).text
+    inp = ET.Element("{%s}ModifyServiceSettings_INPUT" % RS)
+    param = ET.SubElement(inp, "{%s}SettingData" % RS)
+    param.text = text
+    with pytest.raises(WSManFaultError) as e:
+        lab.psrp.invoke(RS + "/ModifyServiceSettings", RS, inp,
+                        selector_set=selector_set(lab.replication_service_keys()))
+    assert e.value.code == 2150858810  # InvalidParameter
+    assert _service_settings(lab).find("{%s}HttpPort" % RSSD).text == before
+
+
 def test_replication_service_state_change_is_not_supported_as_on_windows(lab):
     inp = ET.Element("{%s}RequestStateChange_INPUT" % RS)
     ET.SubElement(inp, "{%s}RequestedState" % RS).text = "3"

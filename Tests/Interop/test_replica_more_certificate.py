@@ -59,11 +59,7 @@ def test_certificate_authentication_enables_and_replicates(certificate_lab):
     rsd = hv01.rsd(guid)
     assert rsd["AuthenticationType"] == "2"
     assert rsd["CertificateThumbPrint"] == thumbprint
-    rv, out = hv01.start_replication(guid, kind=1)
-    assert rv == 4096
-    assert hv01.wait_job(out)["JobState"] == "7"
-    hv01.wait_for_state(guid, REPLICATING)
-    hv02.wait_for_state(guid, REPLICATING)
+    hv01.replicate_initially(guid, hv02)
     replica_device = hv02.disk_device(guid)
     primary_digest, replica_digest = digests((hv01, device), (hv02, replica_device))
     assert replica_digest == primary_digest

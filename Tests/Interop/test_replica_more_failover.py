@@ -5,7 +5,7 @@ import datetime
 import os
 
 from lab import NS, RS, selectors_of
-from multihost import (PRIMARY, READY, RECOVERED, REPLICA, REPLICATING, WAITING_IR, cim_datetime_element, digests,
+from multihost import (PRIMARY, READY, RECOVERED, REPLICA, REPLICATING, WAITING_IR, digests,
                        lab_fixture, lab_time, props, replicate, wait_for_digest)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
@@ -100,8 +100,7 @@ def test_terminating_a_scheduled_start_job_drops_the_schedule(hosts):
     job = hv01.enable_replication(guid, HV02)
     assert job["JobState"] == "7", job
     tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, out = hv01.service("StartReplication", ("ComputerSystem", hv01.vm_epr(guid)), ("InitialReplicationType", 1),
-                           ("InitialReplicationExportLocation", None), ("StartTime", cim_datetime_element(tomorrow)))
+    rv, out = hv01.start_replication(guid, kind=1, start_time=tomorrow)
     assert rv == 4096, rv
     scheduled = out.find("{%s}Job" % RS)
 
@@ -114,11 +113,7 @@ def test_terminating_a_scheduled_start_job_drops_the_schedule(hosts):
     job = props(hv01.lab.wait_for_job(scheduled, timeout=10))
     assert int(job["JobState"]) in (8, 10), job
     assert hv01.state(guid) == (PRIMARY, READY)
-    rv, out = hv01.start_replication(guid, kind=1)
-    assert rv == 4096, rv
-    assert hv01.wait_job(out)["JobState"] == "7"
-    hv01.wait_for_state(guid, REPLICATING)
-    hv02.wait_for_state(guid, REPLICATING)
+    hv01.replicate_initially(guid, hv02)
 
 
 def test_revert_failover_on_a_prepared_primary_cancels_the_planned_failover(hosts):

@@ -5,7 +5,7 @@ import datetime
 import os
 
 from lab import selector_set
-from multihost import (FAULT, INTERVAL_WALL, INVALID_STATE, PRIMARY, READY, REPLICA, REPLICATING, cim_datetime_element,
+from multihost import (FAULT, INTERVAL_WALL, INVALID_STATE, PRIMARY, READY, REPLICA, REPLICATING,
                        lab_fixture, lab_time, props, replicate, wait_for_digest, wait_until)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
@@ -84,8 +84,7 @@ def test_a_scheduled_start_the_primary_died_waiting_for_is_dropped(hosts):
     assert job["JobState"] == "7", job
     # Start-VMInitialReplication -InitialReplicationStartTime tomorrow (lab time), then the host crashes.
     tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, _ = hv01.service("StartReplication", ("ComputerSystem", hv01.vm_epr(guid)), ("InitialReplicationType", 1),
-                         ("InitialReplicationExportLocation", None), ("StartTime", cim_datetime_element(tomorrow)))
+    rv, _ = hv01.start_replication(guid, kind=1, start_time=tomorrow)
     assert rv == 4096, rv
     assert hv01.start_replication(guid, kind=1)[0] == INVALID_STATE  # already scheduled
     hosts[HV01].kill()
@@ -93,8 +92,4 @@ def test_a_scheduled_start_the_primary_died_waiting_for_is_dropped(hosts):
 
     # The job died with the process, and so did the schedule: the initial replication can be started now.
     assert hv01.state(guid) == (PRIMARY, READY)
-    rv, out = hv01.start_replication(guid, kind=1)
-    assert rv == 4096, rv
-    assert hv01.wait_job(out)["JobState"] == "7"
-    hv01.wait_for_state(guid, REPLICATING)
-    hv02.wait_for_state(guid, REPLICATING)
+    hv01.replicate_initially(guid, hv02)

@@ -35,8 +35,7 @@ def test_an_initial_replication_scheduled_ahead_waits_for_its_start_time(hosts):
     start = lab_now + datetime.timedelta(seconds=(time.time() - read_at) * TIME_SCALE + 4 * 60)
     wall_start = read_at + (start - lab_now).total_seconds() / TIME_SCALE
 
-    rv, out = hv01.service("StartReplication", ("ComputerSystem", hv01.vm_epr(guid)), ("InitialReplicationType", 1),
-                           ("InitialReplicationExportLocation", None), ("StartTime", cim_datetime_element(start)))
+    rv, out = hv01.start_replication(guid, kind=1, start_time=start)
     assert rv == 4096, rv
     job_epr = out.find("{%s}Job" % RS)
     # Until the start time the relationship stays ready, the job runs, and nothing has reached the replica.
@@ -111,8 +110,7 @@ def test_stopping_a_scheduled_initial_replication_ends_its_job_at_once(hosts):
     job = hv01.enable_replication(guid, HV02)
     assert job["JobState"] == "7", job
     tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, out = hv01.service("StartReplication", ("ComputerSystem", hv01.vm_epr(guid)), ("InitialReplicationType", 1),
-                           ("InitialReplicationExportLocation", None), ("StartTime", cim_datetime_element(tomorrow)))
+    rv, out = hv01.start_replication(guid, kind=1, start_time=tomorrow)
     assert rv == 4096, rv
     scheduled = out.find("{%s}Job" % RS)
     assert int(hv01.job(scheduled)["JobState"]) == 4
@@ -127,11 +125,7 @@ def test_stopping_a_scheduled_initial_replication_ends_its_job_at_once(hosts):
     assert job.get("ErrorDescription"), job
 
     # And it can be started now.
-    rv, out = hv01.start_replication(guid, kind=1)
-    assert rv == 4096, rv
-    assert hv01.wait_job(out)["JobState"] == "7"
-    hv01.wait_for_state(guid, REPLICATING)
-    hv02.wait_for_state(guid, REPLICATING)
+    hv01.replicate_initially(guid, hv02)
 
 
 def test_resuming_drops_a_scheduled_resynchronization_and_ends_its_job(hosts):

@@ -61,6 +61,9 @@ import Testing
     @Test(arguments: [
         ("class A : Missing { };", "superclass 'Missing' of class 'A' is not defined", 1, 7),
         ("class A { string X; uint8 X; };", "duplicate property or method 'X'", 1, 27),
+        // In a subclass, where the second declaration once indexed past the superclass's members.
+        ("class A { string Y; }; class B : A { string X; uint8 X; };", "duplicate property or method 'X'", 1, 54),
+        ("class A { string Y; }; class B : A { uint32 M(); uint32 m(); };", "duplicate property or method 'm'", 1, 57),
         ("class A { uint8 X = 300; };", "out of range for uint8", 1, 17),
         ("class A { string X = 5; };", "an integer is not a value of type string", 1, 18),
         ("class A { Nope REF R; };", "refers to undefined class 'Nope'", 1, 7),
@@ -68,6 +71,7 @@ import Testing
         ("class A { string X };", "expected ';'", 1, 20),
         ("instance of Nope { };", "class 'Nope' is not defined", 1, 13),
         ("#pragma frob(\"x\")\nclass A {};", "unknown pragma 'frob'", 1, 1),
+        ("//\n#pragma include(\"\"", "expected ')' at end of file", 2, 19),
     ])
     func diagnostics(_ source: String, _ fragment: String, _ line: Int, _ column: Int) {
         let result = MOFCompiler().compile(source: source, fileName: "bad.mof")
@@ -80,6 +84,53 @@ import Testing
         let source = "class A : Missing { };\nclass B { uint8 X = 300; };\nclass C { string X };\nclass D { foo Y; };"
         let result = MOFCompiler().compile(source: source, fileName: "bad.mof")
         #expect(Set(result.errors.map(\.location.line)) == [1, 2, 3, 4], "\(result.errors)")
+    }
+
+    @Test func strayCharacterIsReportedAndCompilingGoesOn() {
+        let source = "class A {\n  string X @;\n};\nclass B { string Y; };\n"
+        let result = MOFCompiler().compile(source: source, fileName: "stray.mof")
+        #expect(result.errors.map(\.message) == ["unexpected character '@'"], "\(result.errors)")
+        #expect(result.errors.first?.location.line == 2)
+        #expect(result.repository.class(named: "B", in: .rootCIMV2) != nil)
+    }
+
+    @Test func includesResolveRelativeToTheIncludingFile() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Each class derives from the one before, so the order in which files are compiled shows.
+        var top = "#pragma include (\"sub/first.mof\")\n"
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "#pragma include(\"../base.mof\")\nclass Lab_C0 : Lab_Base { };\n"
+            .write(to: dir.appendingPathComponent("sub/first.mof"), atomically: true, encoding: .utf8)
+        try "class Lab_Base { [Key] string Id; };\n"
+            .write(to: dir.appendingPathComponent("base.mof"), atomically: true, encoding: .utf8)
+        for i in 1...40 {
+            top += "#pragma include (\"c\(i).mof\")\n"
+            try "class Lab_C\(i) : Lab_C\(i - 1) { uint32 P\(i); };\n"
+                .write(to: dir.appendingPathComponent("c\(i).mof"), atomically: true, encoding: .utf8)
+        }
+        top += "#pragma include (\"missing.mof\")\n"
+        // UTF-16 with a byte-order mark, as Windows tools write MOF.
+        top += "#pragma include (\"wide.mof\")\n"
+        var wide = Data([0xFF, 0xFE])
+        wide.append("class Lab_Wide : Lab_C40 { };\n".data(using: .utf16LittleEndian)!)
+        try wide.write(to: dir.appendingPathComponent("wide.mof"))
+        try top.write(to: dir.appendingPathComponent("top.mof"), atomically: true, encoding: .utf8)
+
+        let result = MOFCompiler().compile(files: [dir.appendingPathComponent("top.mof")])
+        #expect(result.errors.count == 1, "\(result.errors)")
+        let missing = try #require(result.errors.first)
+        #expect(missing.message.contains("cannot read") && missing.message.contains("missing.mof"))
+        #expect(missing.location.line == 42)
+        let wideClass = try #require(result.repository.class(named: "Lab_Wide", in: .rootCIMV2))
+        #expect(wideClass.properties.count == 41)
+        #expect(result.repository.isSubclass("Lab_C40", of: "Lab_Base", in: .rootCIMV2))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("mof-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
     }
 
     @Test func disableOverrideCannotBeOverridden() {
@@ -97,6 +148,10 @@ import Testing
         #expect(i["N"] == .uint16(4))
         #expect(throws: MOFSyntaxError.self) {
             _ = try MOFCompiler.parseInstance("instance of X { N = -1; };", in: .rootCIMV2, schema: schema)
+        }
+        // A character MOF does not have: an error, not a parser that never returns.
+        #expect(throws: MOFSyntaxError.self) {
+            _ = try MOFCompiler.parseInstance("instance of X { Id = @; };", in: .rootCIMV2, schema: schema)
         }
     }
 

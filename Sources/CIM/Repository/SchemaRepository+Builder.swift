@@ -187,11 +187,13 @@ extension SchemaRepository {
                 p.qualifiers = Self.propagated(p.qualifiers)
                 return p
             }
-            var propertyIndex: [String: Int] = [:]
-            for (i, p) in properties.enumerated() { propertyIndex[p.name.lowercased()] = i }
+            var propertyIndex = parent.foldedPropertyIndex
             for p in local.properties {
                 var own = stamp(p)
-                if let i = propertyIndex[p.name.lowercased()] {
+                let folded = p.name.lowercased()
+                if let i = propertyIndex[folded] {
+                    // A second declaration in this class (reported as a duplicate where it was parsed): the first stays.
+                    guard i < parent.properties.count else { continue }
                     let inherited = parent.properties[i]
                     own.qualifiers = merge(
                         inherited: inherited.qualifiers, local: p.qualifiers, ns: ns, className: origin, member: p.name)
@@ -208,7 +210,7 @@ extension SchemaRepository {
                     }
                     properties[i] = own
                 } else {
-                    propertyIndex[p.name.lowercased()] = properties.count
+                    propertyIndex[folded] = properties.count
                     properties.append(own)
                 }
             }
@@ -223,11 +225,12 @@ extension SchemaRepository {
                 }
                 return m
             }
-            var methodIndex: [String: Int] = [:]
-            for (i, m) in methods.enumerated() { methodIndex[m.name.lowercased()] = i }
+            var methodIndex = parent.foldedMethodIndex
             for m in local.methods {
                 var own = stamp(m)
-                if let i = methodIndex[m.name.lowercased()] {
+                let folded = m.name.lowercased()
+                if let i = methodIndex[folded] {
+                    guard i < parent.methods.count else { continue }
                     let inherited = parent.methods[i]
                     own.qualifiers = merge(
                         inherited: inherited.qualifiers, local: m.qualifiers, ns: ns, className: origin, member: m.name)
@@ -241,13 +244,14 @@ extension SchemaRepository {
                     }
                     methods[i] = own
                 } else {
-                    methodIndex[m.name.lowercased()] = methods.count
+                    methodIndex[folded] = methods.count
                     methods.append(own)
                 }
             }
             return CIMClass(
-                name: local.name, superclassName: local.superclassName, qualifiers: qualifiers,
-                properties: properties, methods: methods)
+                resolvedName: local.name, superclassName: local.superclassName, qualifiers: qualifiers,
+                properties: properties, methods: methods, foldedPropertyIndex: propertyIndex,
+                foldedMethodIndex: methodIndex)
         }
 
         /// A reference may be narrowed to a subclass of the inherited reference class.

@@ -32,19 +32,55 @@ public struct CIMClass: Hashable, Sendable, CustomStringConvertible {
         reindexMethods()
     }
 
-    private mutating func reindexProperties() {
-        propertyIndex = Dictionary(
-            properties.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
-        propertyIndexBySpelling = [:]
-        for property in properties where propertyIndexBySpelling[property.name] == nil {
-            propertyIndexBySpelling[property.name] = propertyIndex[property.name.lowercased()]
+    /// A class resolved by the schema builder, which has the case-folded indexes of `properties` and
+    /// `methods` at hand (built on the superclass's), so they are not computed again.
+    init(
+        resolvedName name: String, superclassName: String?, qualifiers: CIMQualifierList,
+        properties: [CIMProperty], methods: [CIMMethod], foldedPropertyIndex: [String: Int],
+        foldedMethodIndex: [String: Int]
+    ) {
+        self.name = name
+        self.superclassName = superclassName
+        self.qualifiers = qualifiers
+        self.properties = properties
+        self.methods = methods
+        propertyIndex = foldedPropertyIndex
+        methodIndex = foldedMethodIndex
+        // The builder keeps names unique ignoring case, so each spelling is its own position.
+        propertyIndexBySpelling.reserveCapacity(properties.count)
+        for (i, property) in properties.enumerated() {
+            propertyIndexBySpelling[property.name] = i
+            if property.isKey { keyProperties.append(property) }
         }
-        keyProperties = properties.filter(\.isKey)
+    }
+
+    /// Positions in `properties` by lower-cased name (the first, should two names differ only in case).
+    var foldedPropertyIndex: [String: Int] { propertyIndex }
+    /// Positions in `methods` by lower-cased name.
+    var foldedMethodIndex: [String: Int] { methodIndex }
+
+    private mutating func reindexProperties() {
+        propertyIndex = [:]
+        propertyIndex.reserveCapacity(properties.count)
+        propertyIndexBySpelling = [:]
+        propertyIndexBySpelling.reserveCapacity(properties.count)
+        keyProperties = []
+        for (i, property) in properties.enumerated() {
+            let folded = property.name.lowercased()
+            let first = propertyIndex[folded] ?? i
+            if first == i { propertyIndex[folded] = i }
+            if propertyIndexBySpelling[property.name] == nil { propertyIndexBySpelling[property.name] = first }
+            if property.isKey { keyProperties.append(property) }
+        }
     }
 
     private mutating func reindexMethods() {
-        methodIndex = Dictionary(
-            methods.enumerated().map { ($0.element.name.lowercased(), $0.offset) }, uniquingKeysWith: { a, _ in a })
+        methodIndex = [:]
+        methodIndex.reserveCapacity(methods.count)
+        for (i, method) in methods.enumerated() {
+            let folded = method.name.lowercased()
+            if methodIndex[folded] == nil { methodIndex[folded] = i }
+        }
     }
 
     /// The property named `name` (case-insensitive).

@@ -23,7 +23,7 @@ public struct MOFCompiler: Sendable {
     /// Compiles `files` (and what they `#pragma include`) in order.
     public func compile(files: [URL]) -> MOFCompilation {
         var state = MOFCompilerState(options: options)
-        for url in files { state.compileFile(url, includedFrom: nil) }
+        for url in files { state.compileFile(url.path, includedFrom: nil) }
         return state.finish()
     }
 

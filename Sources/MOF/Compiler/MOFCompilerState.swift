@@ -25,23 +25,18 @@ struct MOFCompilerState {
         diagnostics.append(MOFDiagnostic(.warning, message, at: at))
     }
 
-    mutating func compileFile(_ url: URL, includedFrom: MOFSourceLocation?) {
+    mutating func compileFile(_ path: String, includedFrom: MOFSourceLocation?) {
         guard includeDepth < 32 else {
-            let at = includedFrom ?? MOFSourceLocation(file: url.path, line: 1, column: 1)
-            error("includes nested too deeply at '\(url.path)'", at)
+            let at = includedFrom ?? MOFSourceLocation(file: path, line: 1, column: 1)
+            error("includes nested too deeply at '\(path)'", at)
             return
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            error("cannot read '\(url.path)'", includedFrom ?? MOFSourceLocation(file: url.path, line: 1, column: 1))
+        guard let bytes = MOFSourceFile.contents(atPath: path) else {
+            error("cannot read '\(path)'", includedFrom ?? MOFSourceLocation(file: path, line: 1, column: 1))
             return
-        }
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            let enc: String.Encoding = bytes[0] == 0xFF ? .utf16LittleEndian : .utf16BigEndian
-            bytes = Array((String(data: Data(bytes.dropFirst(2)), encoding: enc) ?? "").utf8)
         }
         includeDepth += 1
-        compileSource(bytes, file: url.path)
+        compileSource(bytes, file: path)
         includeDepth -= 1
     }
 

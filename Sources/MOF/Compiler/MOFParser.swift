@@ -122,6 +122,7 @@ struct MOFParser {
         try expect("(")
         var args: [String] = []
         while !isPunct(")") {
+            guard token.kind != .endOfFile else { throw MOFSyntaxError("expected ')' \(found)", at: token.location) }
             if case .string = token.kind { args.append(try stringLiteral()) } else { try advance() }
             if isPunct(",") { try advance() }
         }
@@ -140,9 +141,7 @@ struct MOFParser {
             state.builder.addNamespace(ns)
         case "include":
             guard let file = args.first else { throw MOFSyntaxError("#pragma include needs a file name", at: at) }
-            let base = URL(fileURLWithPath: at.file).deletingLastPathComponent()
-            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
-            state.compileFile(url, includedFrom: at)
+            state.compileFile(MOFSourceFile.includePath(file, from: at.file), includedFrom: at)
         case "locale", "instancelocale", "classflags", "deleteclass", "autorecover", "nonlocal", "nonlocaltype",
             "source", "sourcetype", "comment":
             break

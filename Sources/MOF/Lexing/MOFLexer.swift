@@ -25,7 +25,8 @@ public struct MOFLexer: Sendable {
         offset + ahead < bytes.count ? bytes[offset + ahead] : nil
     }
 
-    /// The next token; `.endOfFile` at the end (and every call after).
+    /// The next token; `.endOfFile` at the end (and every call after). Whatever it throws on, it has
+    /// stepped over, so a caller that keeps calling after an error reaches the end.
     public mutating func next() throws -> MOFToken {
         try skipTrivia()
         let start = location
@@ -61,6 +62,8 @@ public struct MOFLexer: Sendable {
             if Self.isIdentifierStart(c) {
                 return MOFToken(kind: .identifier(identifierText()), location: start)
             }
+            // Step over the character, so that a parser recovering from the error makes progress.
+            offset += 1
             throw MOFSyntaxError("unexpected character '\(Character(Unicode.Scalar(c)))'", at: start)
         }
     }
@@ -108,6 +111,15 @@ public struct MOFLexer: Sendable {
 
     private mutating func quoted(_ quote: UInt8, _ start: MOFSourceLocation) throws -> String {
         offset += 1
+        // Most literals have no escapes: take them straight from the source.
+        var end = offset
+        while end < bytes.count, bytes[end] != quote, bytes[end] != UInt8(ascii: "\\"), bytes[end] != 0x0A {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == quote {
+            defer { offset = end + 1 }
+            return String(decoding: bytes[offset..<end], as: UTF8.self)
+        }
         var out: [UInt8] = []
         while true {
             guard let c = peek(), c != UInt8(ascii: "\n") else {
