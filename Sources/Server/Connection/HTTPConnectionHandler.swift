@@ -423,21 +423,28 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    // MARK: - Responses
-
-    private func answer(_ original: WSManHTTPResponse, context: ChannelHandlerContext) {
-        guard let exchange else { return }
-        let response: WSManHTTPResponse
+    /// The response with what Negotiate adds to it (final token, sealing); nil when it cannot be sealed: the
+    /// connection is then closed.
+    private func negotiatedResponse(
+        _ response: WSManHTTPResponse, context: ChannelHandlerContext
+    ) -> WSManHTTPResponse? {
         do {
-            response = try authentication.negotiatedResponse(original)
+            return try authentication.negotiatedResponse(response)
         } catch {
             configuration.logger.error(
                 "response could not be sealed; connection closed", metadata: ["error": "\(error)"]
             )
             connectionEnded()
             context.close(promise: nil)
-            return
+            return nil
         }
+    }
+
+    // MARK: - Responses
+
+    private func answer(_ response: WSManHTTPResponse, context: ChannelHandlerContext) {
+        guard let exchange else { return }
+        guard let response = negotiatedResponse(response, context: context) else { return }
         // Graceful shutdown closes a connection between requests, so draining means this answer is the last.
         let keepAlive = exchange.keepAlive && lifecycle.beginWaiting()
         guard Self.areValidToSend(response) else {
