@@ -122,7 +122,7 @@ struct AuthenticationStateMachine {
     /// Finishes the response to a request served through `negotiateBodyReceived(authorization:contentType:body:)`:
     /// adds the final SPNEGO token and seals the body when the request came encrypted. Any other response is
     /// returned as it is. Call it once per response, in sending order.
-    mutating func negotiatedResponse(_ response: WSManHTTPResponse) throws(NTLMError) -> WSManHTTPResponse {
+    mutating func negotiatedResponse(_ response: WSManHTTPResponse) throws -> WSManHTTPResponse {
         guard let pending = pendingResponse else { return response }
         pendingResponse = nil
         var response = response
@@ -130,20 +130,12 @@ struct AuthenticationStateMachine {
             response.headers.append(HTTPHeaderField(name: "WWW-Authenticate", value: value))
         }
         guard pending.seal, !response.body.isEmpty else { return response }
-        guard var connection = negotiation else {
-            throw NTLMError.unexpectedToken.detail("no Negotiate session to seal the response with")
-        }
+        guard var connection = negotiation else { throw NTLMError.unexpectedToken }
         defer { negotiation = connection }
-        do {
-            let sealed = try connection.sealResponse(
-                response.body, originalContentType: response.contentType ?? EncryptedMessage.soapContentType)
-            response.body = sealed.body
-            response.contentType = sealed.contentType
-        } catch let error as NTLMError {
-            throw error
-        } catch {
-            throw NTLMError.malformedEncryptedMessage.detail("\(error)")
-        }
+        let sealed = try connection.sealResponse(
+            response.body, originalContentType: response.contentType ?? EncryptedMessage.soapContentType)
+        response.body = sealed.body
+        response.contentType = sealed.contentType
         return response
     }
 
