@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NTLM
 import Server
 import Testing
@@ -77,6 +78,39 @@ private struct NegotiateClient {
         let decoded = try EncryptedMessage.decode(body: response.body, contentType: contentType, session: &session)
         #expect(decoded.originalContentType == "application/soap+xml;charset=UTF-8")
         return String(decoding: decoded.plaintext, as: UTF8.self)
+    }
+}
+
+/// Keeps the messages a logger was given at debug level and above, with their metadata.
+private final class LogRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    var recorded: [String] { lock.withLock { lines } }
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+    var logger: Logger {
+        var logger = Logger(label: "wmilab.test.negotiate") { _ in Handler(recorder: self) }
+        logger.logLevel = .debug
+        return logger
+    }
+
+    private struct Handler: LogHandler {
+        let recorder: LogRecorder
+        var metadata: Logger.Metadata = [:]
+        var metadataProvider: Logger.MetadataProvider?
+        var logLevel: Logger.Level = .debug
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            recorder.append("\(event.level) \(event.message) \(fields.joined(separator: " "))")
+        }
     }
 }
 
@@ -353,5 +387,28 @@ struct NegotiateServerTests {
                 #expect(text.contains("lab-hv07"))
             }
         }
+    }
+
+    @Test("refusals leave a debug line saying why")
+    func refusalsAreLogged() async throws {
+        let recorder = LogRecorder()
+        try await InProcessServer.withServer(endpoint: FaultingEchoEndpoint(), logger: recorder.logger) { server in
+            try await TestHTTPConnection.with(port: server.port) { connection in
+                try await connection.send(
+                    TestHTTPConnection.request(headers: [("Authorization", "Negotiate AAAA"), soapType], body: [0x3C]))
+                #expect(try await connection.readResponse()?.status == 401)
+                var wrong = NegotiateClient(password: "wrong", mode: .raw)
+                #expect(try await wrong.handshake(on: connection).status == 401)
+                var client = NegotiateClient(mode: .raw)
+                #expect(try await client.handshake(on: connection).status == 200)
+                try await connection.send(Self.tampered(try client.sealedRequest("<x/>"), how: "signature"))
+                #expect(try await connection.readResponse()?.status == 400)
+            }
+        }
+        let lines = recorder.recorded.filter { $0.contains("negotiate:") }
+        #expect(lines.contains { $0.contains("authentication refused") && $0.contains("malformed token") })
+        #expect(lines.contains { $0.contains("authentication refused") && $0.contains("logon failure") })
+        #expect(lines.contains { $0.contains("request refused, connection closed") && $0.contains("signature") })
+        #expect(lines.allSatisfy { $0.hasPrefix("debug ") && $0.contains("peer=127.0.0.1:") })
     }
 }
