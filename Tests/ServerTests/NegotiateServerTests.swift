@@ -62,6 +62,16 @@ private struct NegotiateClient {
         return third
     }
 
+    /// The first two legs of a handshake on `connection`; returns the AUTHENTICATE token, not sent.
+    mutating func authenticateToken(on connection: TestHTTPConnection) async throws -> [UInt8] {
+        let negotiate = "Negotiate " + Data(initiator.negotiate()).base64EncodedString()
+        try await connection.send(TestHTTPConnection.request(headers: [("Authorization", negotiate)]))
+        let response = try #require(try await connection.readResponse())
+        let value = try #require(response.header("WWW-Authenticate"))
+        let challenge = try #require(Data(base64Encoded: String(value.dropFirst("Negotiate ".count))))
+        return try initiator.respond(to: Array(challenge))
+    }
+
     /// An encrypted request with no `Authorization` header (the connection is authenticated).
     mutating func sealedRequest(_ soap: String) throws -> [UInt8] {
         guard var session else { throw NTLMError.unexpectedToken }
@@ -410,5 +420,52 @@ struct NegotiateServerTests {
         #expect(lines.contains { $0.contains("authentication refused") && $0.contains("logon failure") })
         #expect(lines.contains { $0.contains("request refused, connection closed") && $0.contains("signature") })
         #expect(lines.allSatisfy { $0.hasPrefix("debug ") && $0.contains("peer=127.0.0.1:") })
+    }
+
+    @Test("tampered AUTHENTICATE tokens are all refused, on one connection that stays usable",
+          arguments: [NTLMInitiator.Mode.spnego, .raw])
+    func mutatedAuthenticate(mode: NTLMInitiator.Mode) async throws {
+        try await InProcessServer.withServer(endpoint: FaultingEchoEndpoint()) { server in
+            try await TestHTTPConnection.with(port: server.port) { connection in
+                var rng = SplitMix64(state: mode == .spnego ? 11 : 12)
+                for _ in 0..<40 {
+                    var client = NegotiateClient(mode: mode)
+                    var token = try await client.authenticateToken(on: connection)
+                    switch rng.next() % 3 {
+                    case 0:  // flip one byte
+                        token[Int(rng.next() % UInt64(token.count))] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+                    case 1:  // truncate
+                        token.removeLast(1 + Int(rng.next() % UInt64(token.count - 1)))
+                    default:  // overwrite a run with random bytes
+                        let start = Int(rng.next() % UInt64(token.count))
+                        for index in start..<min(token.count, start + 8) {
+                            let byte = UInt8(truncatingIfNeeded: rng.next())
+                            token[index] = byte == token[index] ? ~byte : byte
+                        }
+                    }
+                    let header = "Negotiate " + Data(token).base64EncodedString()
+                    try await connection.send(TestHTTPConnection.request(headers: [("Authorization", header)]))
+                    let response = try #require(try await connection.readResponse())
+                    #expect(response.status == 401)
+                    #expect(response.values(of: "WWW-Authenticate") == offered)
+                }
+                var client = NegotiateClient(mode: mode)
+                let status = try await client.handshake(on: connection).status
+                #expect(status == 200)
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the mutation loops.
+private struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
