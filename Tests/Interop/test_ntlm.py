@@ -225,7 +225,7 @@ def test_operations_through_negotiate(lab, proxy, flavour):
         assert b"Msvm_ReplicationService" in sent and b"Msvm_ReplicationService" in received
 
 
-@pytest.mark.parametrize("flavour", ["pypsrp-negotiate-auto", "pypsrp-ntlm-never", "pywinrm-ntlm-auto"])
+@pytest.mark.parametrize("flavour", FLAVOURS)
 @pytest.mark.parametrize("username,password", [(f"LAB\\{USER}", "wrong"), ("LAB\\nobody", PASSWORD)])
 def test_wrong_credentials_are_refused(server, lab, flavour, username, password):
     client = FLAVOURS[flavour](server.port, username=username, password=password)
@@ -234,6 +234,30 @@ def test_wrong_credentials_are_refused(server, lab, flavour, username, password)
     # The server keeps serving everyone else.
     assert lab.psrp.get(RS, selector_set=selector_set(lab.replication_service_keys())) is not None
     assert FLAVOURS["pypsrp-negotiate-auto"](server.port).identify() is not None
+
+
+def test_clients_at_once(server, lab):
+    """Every flavour and a Basic client in parallel threads: each connection keeps its own NTLM state."""
+    rs_keys = lab.replication_service_keys()
+    errors = []
+
+    def run(make):
+        try:
+            client = make()
+            for _ in range(8):
+                assert client.get(RS, rs_keys).find("{%s}Msvm_ReplicationService" % RS) is not None
+        except Exception as e:  # reported below, with the flavour
+            errors.append(repr(e))
+
+    makers = [lambda f=f: FLAVOURS[f](server.port) for f in FLAVOURS]
+    makers.append(lambda: Psrp(server.port, "basic", "never", username=USER))
+    threads = [threading.Thread(target=run, args=(m,)) for m in makers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors
+    assert not any(t.is_alive() for t in threads)
 
 
 def _exchange(port, requests):

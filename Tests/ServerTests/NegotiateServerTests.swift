@@ -422,6 +422,46 @@ struct NegotiateServerTests {
         #expect(lines.allSatisfy { $0.hasPrefix("debug ") && $0.contains("peer=127.0.0.1:") })
     }
 
+    @Test("the per-user operation gate counts Negotiate requests with Basic ones; the setup request takes no slot")
+    func operationGate() async throws {
+        let endpoint = BlockingEndpoint()
+        let configure: (inout ServerConfiguration) -> Void = { $0.limits.maxConcurrentOperationsPerUser = 1 }
+        try await InProcessServer.withServer(endpoint: endpoint, configure: configure) { server in
+            try await withThrowingTaskGroup(of: String.self) { group in
+                group.addTask {
+                    try await TestHTTPConnection.with(port: server.port) { connection in
+                        var client = NegotiateClient(mode: .spnego)
+                        _ = try await client.handshake(on: connection)
+                        try await connection.send(try client.sealedRequest("<hold/>"))
+                        let response = try #require(try await connection.readResponse())
+                        return "\(response.status) \(try client.unseal(response))"
+                    }
+                }
+                await endpoint.waitForArrivals(1)
+                try await TestHTTPConnection.with(port: server.port) { connection in
+                    let auth = ("Authorization", TestHTTPConnection.basicAuthorization("labuser", "LabPass1!"))
+                    try await connection.send(
+                        TestHTTPConnection.request(headers: [auth, soapType], body: Array("<b/>".utf8)))
+                    let response = try #require(try await connection.readResponse())
+                    #expect(response.status == 500)
+                    #expect(response.text.contains("w:QuotaLimit"))
+                }
+                try await TestHTTPConnection.with(port: server.port) { connection in
+                    var client = NegotiateClient(mode: .raw)
+                    let setup = try await client.handshake(on: connection)
+                    #expect(setup.status == 200)
+                    try await connection.send(try client.sealedRequest("<n/>"))
+                    let response = try #require(try await connection.readResponse())
+                    #expect(response.status == 500)
+                    #expect(response.header("Content-Type") == EncryptedMessage.contentType)
+                    #expect(try client.unseal(response).contains("w:QuotaLimit"))
+                }
+                await endpoint.release.open()
+                for try await result in group { #expect(result == "200 done") }
+            }
+        }
+    }
+
     @Test("tampered AUTHENTICATE tokens are all refused, on one connection that stays usable",
           arguments: [NTLMInitiator.Mode.spnego, .raw])
     func mutatedAuthenticate(mode: NTLMInitiator.Mode) async throws {
