@@ -23,7 +23,9 @@ extension HTTPConnectionHandler {
 
     /// A debug line for every Negotiate request that is not served (a handshake leg, a failed logon, a body
     /// that does not decrypt).
-    static func log(_ decision: AuthenticationStateMachine.NegotiateDecision, peer: String?, to logger: Logger) {
+    static func logNegotiateDecision(
+        _ decision: AuthenticationStateMachine.NegotiateDecision, peer: String?, to logger: Logger
+    ) {
         guard logger.logLevel <= .debug else { return }
         switch decision {
         case .challenge(_, reason: nil):

@@ -401,7 +401,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         let contentType = info.headers.first(named: "Content-Type")
         let decision = authentication.negotiateBodyReceived(
             authorization: authorization, contentType: contentType, body: body)
-        Self.log(decision, peer: info.remoteAddress, to: configuration.logger)
+        Self.logNegotiateDecision(decision, peer: info.remoteAddress, to: configuration.logger)
         switch decision {
         case .challenge(let values, _):
             let headers = values.map { HTTPHeaderField(name: "WWW-Authenticate", value: $0) }
