@@ -260,6 +260,30 @@ def test_clients_at_once(server, lab):
     assert not any(t.is_alive() for t in threads)
 
 
+@pytest.mark.parametrize("flavour", ["pypsrp-negotiate-auto", "pywinrm-ntlm-auto"])
+def test_oversized_encrypted_request_gets_the_encoding_limit_fault(server, lab, flavour):
+    # MaxEnvelopeSize (512000) counts the sealed body as received.
+    client = FLAVOURS[flavour](server.port)
+    assert client.identify() is not None
+    big = "A" * 600_000
+    if isinstance(client, Psrp):
+        inp = ET.Element("{%s}WriteData_INPUT" % DISK)
+        ET.SubElement(inp, "{%s}Offset" % DISK).text = "0"
+        ET.SubElement(inp, "{%s}Base64Data" % DISK).text = big
+        with pytest.raises(WSManFaultError) as e:
+            client.w.invoke(DISK + "/WriteData", DISK, inp, selector_set=selector_set([("DeviceID", "x")]))
+        assert e.value.code == 2150858805  # ERROR_WSMAN_ENCODING_LIMIT
+    else:
+        body = {"p:WriteData_INPUT": {"@xmlns:p": DISK, "p:Offset": "0", "p:Base64Data": big}}
+        with pytest.raises(WinRMFault) as e:
+            client.call(DISK + "/WriteData", DISK, [("DeviceID", "x")], body)
+        assert e.value.wsman_fault_code == 2150858805
+    # The connection was closed (its RC4 streams cannot follow a body that was not read); new clients are
+    # served.
+    assert FLAVOURS[flavour](server.port).identify() is not None
+    assert lab.psrp.get(RS, selector_set=selector_set(lab.replication_service_keys())) is not None
+
+
 def _exchange(port, requests):
     """Sends raw requests on one connection; returns (status, headers) of each answer and whether it closed."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
