@@ -7,8 +7,11 @@ client encrypts, plain SOAP when it does not.
 import base64
 import http.client
 import socket
+import subprocess
+import tempfile
 import threading
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import xmltodict
@@ -18,7 +21,8 @@ from winrm.exceptions import InvalidCredentialsError
 from winrm.exceptions import WSManFaultError as WinRMFault
 from winrm.protocol import Protocol
 
-from lab import CS, E, LABNS, NS, PASSWORD, RS, T, USER, V2, selector_set
+from conftest import Server, _free_port
+from lab import CS, E, LABNS, NS, PASSWORD, RS, T, USER, V2, Lab, selector_set
 
 WSMID = "http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd"
 IDENTIFY = ('<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:wsmid="%s">'
@@ -310,3 +314,37 @@ def test_hostile_negotiate_input(server, lab):
     # After the hostile input, everyone is still served.
     assert FLAVOURS["pywinrm-ntlm-auto"](server.port).identify() is not None
     assert lab.psrp.get(RS, selector_set=selector_set(lab.replication_service_keys())) is not None
+
+
+def test_negotiate_over_https_without_message_encryption():
+    """Over TLS the clients authenticate with NTLM and send plain SOAP (encryption "auto" does not wrap)."""
+    with tempfile.TemporaryDirectory(prefix="wmilab-ntlm-https-") as tmp:
+        cert, key = Path(tmp) / "server.crt", Path(tmp) / "server.key"
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=WMILAB-HV07", "-keyout", str(key), "-out", str(cert)],
+                       check=True, capture_output=True)
+        https_port = _free_port()
+        server = Server(Path(tmp) / "data", extra_args=[
+            "--host-name", "WMILAB-HV07", "--https-listen", f"127.0.0.1:{https_port}",
+            "--tls-certificate", str(cert), "--tls-key", str(key)])
+        try:
+            rs_keys = Lab(server).replication_service_keys()
+            psrp = WSMan("127.0.0.1", port=https_port, ssl=True, path="wsman", auth="negotiate",
+                         username=f"WMILAB-HV07\\{USER}", password=PASSWORD, cert_validation=False,
+                         no_proxy=True)
+            assert psrp.get(RS, selector_set=selector_set(rs_keys)).find("{%s}Msvm_ReplicationService" % RS) \
+                is not None
+            winrm = Protocol(f"https://127.0.0.1:{https_port}/wsman", transport="ntlm", username=USER,
+                             password=PASSWORD, server_cert_validation="ignore", proxy=None)
+            env = winrm.build_wsman_header(action=T + "Get", resource_uri=RS)
+            env["env:Header"]["w:SelectorSet"] = {"w:Selector": [{"@Name": k, "#text": v} for k, v in rs_keys]}
+            env["env:Body"] = {}
+            reply = ET.fromstring(winrm.send_message(xmltodict.unparse({"env:Envelope": env})))
+            assert reply.find("s:Body/{%s}Msvm_ReplicationService" % RS, NS) is not None
+            assert winrm.transport.encryption is None
+            with pytest.raises(AuthenticationError):
+                WSMan("127.0.0.1", port=https_port, ssl=True, path="wsman", auth="negotiate", username=USER,
+                      password="wrong", cert_validation=False, no_proxy=True).get(
+                          RS, selector_set=selector_set(rs_keys))
+        finally:
+            server.stop()
