@@ -99,7 +99,9 @@ struct AuthenticationStateMachine {
         authorization: String?, contentType: String?, body: [UInt8]
     ) -> NegotiateDecision {
         guard let negotiateConfiguration else { return .challenge(Self.offeredSchemes, reason: nil) }
+        // Taken out while it changes, so its session's buffers are not copied.
         var connection = negotiation ?? NegotiateConnection(configuration: negotiateConfiguration)
+        negotiation = nil
         let action = connection.receive(authorization: authorization, contentType: contentType, body: body)
         negotiation = connection
         let user = connection.identity.map(Self.user(for:))
@@ -131,6 +133,7 @@ struct AuthenticationStateMachine {
         }
         guard pending.seal, !response.body.isEmpty else { return response }
         guard var connection = negotiation else { throw NTLMError.unexpectedToken }
+        negotiation = nil
         defer { negotiation = connection }
         let sealed = try connection.sealResponse(
             response.body, originalContentType: response.contentType ?? EncryptedMessage.soapContentType)
