@@ -428,6 +428,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private func negotiatedResponse(
         _ response: WSManHTTPResponse, context: ChannelHandlerContext
     ) -> WSManHTTPResponse? {
+        guard exchange?.negotiates == true else { return response }
         do {
             return try authentication.negotiatedResponse(response)
         } catch {
