@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "XML", dependencies: ["CLibXML2"]),
         .target(name: "WSMan", dependencies: ["XML", "CIM"]),
         .target(name: "Providers", dependencies: ["CIM", "MOF", grdb, log]),
-        .target(name: "Server", dependencies: nio + [log]),
+        .target(name: "Server", dependencies: ["NTLM", log] + nio),
         .target(name: "WSManService", dependencies: ["WSMan", "XML", "Providers", "MOF", "Server", log]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
@@ -85,7 +85,9 @@ let package = Package(
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb, log]),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "WMILabTesting", log, .product(name: "NIOEmbedded", package: "swift-nio")] + nio
+            dependencies: [
+                "Server", "NTLM", "WMILabTesting", log, .product(name: "NIOEmbedded", package: "swift-nio"),
+            ] + nio
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
         .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),

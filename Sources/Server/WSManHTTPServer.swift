@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NTLM
 import ServiceLifecycle
 
 /// The WS-Management HTTP(S) server: `/wsman` for the `WSManEndpoint`, plus any streaming routes.
@@ -133,6 +134,7 @@ public final class WSManHTTPServer: Service, Sendable {
         let connectionConfiguration = HTTPConnectionHandler.Configuration(
             routes: routes,
             users: configuration.users,
+            negotiate: configuration.negotiateConfiguration,
             limits: limits,
             gate: gate,
             isSecure: isSecure,

@@ -141,6 +141,7 @@ struct ServeCommand: AsyncParsableCommand {
             }, logger: logger)
 
         var configuration = ServerConfiguration(listen: address, users: serverUsers)
+        configuration.hostName = hostName
         if let httpsListen {
             configuration.httpsListen = try ListenAddress(parsing: httpsListen)
             guard let tlsCertificate, let tlsKey else {

@@ -1,9 +1,10 @@
 import Foundation
+import NTLM
 import Testing
 
 @testable import Server
 
-@Suite("Basic authentication state machine")
+@Suite("Authentication state machine")
 struct AuthenticationStateMachineTests {
     private let users = [ServerUser.labDefault, ServerUser(name: "Operator", password: "p:ss wörd")]
 
@@ -120,5 +121,88 @@ struct AuthenticationStateMachineTests {
     @Test("invalid base64 is rejected", arguments: ["Q", "QQ=", "Q===", "QQ==QQ==", "QU-D", "QU\nD", "=QUI"])
     func invalidBase64(text: String) {
         #expect(Base64.decode(text[...]) == nil)
+    }
+
+    // MARK: - Negotiate
+
+    private var negotiate: NTLMAcceptor.Configuration {
+        NTLMAcceptor.Configuration(
+            users: users.map { NTLMUser(name: $0.name, password: $0.password) }, computerName: "WMILAB",
+            domainName: "WMILAB")
+    }
+
+    @Test("with NTLM configured, Negotiate on a body-reading route waits for the body", arguments: [
+        "Negotiate TlRMTVNTUAABAAAAt4II4gAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw==",
+        "NTLM TlRMTVNTUAABAAAAt4II4gAAAAAAAAAAAAAAAAAAAAAKAGNFAAAADw==",
+        "negotiate",
+    ])
+    func negotiateDeferred(authorization: String) {
+        var machine = AuthenticationStateMachine(users: users, negotiate: negotiate)
+        let action = machine.requestReceived(
+            authorization: authorization, unauthenticatedIdentify: false, bodyFollows: true)
+        #expect(action == .negotiate)
+        // A streaming route cannot wait for its body: Basic is all it is offered.
+        #expect(machine.requestReceived(authorization: authorization, unauthenticatedIdentify: false)
+            == .challenge(["Basic realm=\"WSMAN\""]))
+        #expect(machine.state == .idle)
+    }
+
+    @Test("a completed handshake binds the connection; a sealed response carries the final token")
+    func negotiateHandshake() throws {
+        var machine = AuthenticationStateMachine(users: users, negotiate: negotiate)
+        var client = NTLMInitiator(user: "OPERATOR", domain: "CORP", password: "p:ss wörd", mode: .spnego)
+        let first = "Negotiate " + Data(client.negotiate()).base64EncodedString()
+        guard case .challenge(let values, nil) = machine.negotiateBodyReceived(
+            authorization: first, contentType: nil, body: [])
+        else { Issue.record("no challenge"); return }
+        let challenge = try #require(values.first.flatMap { Data(base64Encoded: String($0.dropFirst(10))) })
+        let second = "Negotiate " + Data(try client.respond(to: Array(challenge))).base64EncodedString()
+        let decision = machine.negotiateBodyReceived(authorization: second, contentType: nil, body: [])
+        let operatorUser = AuthenticatedUser(name: "Operator", domain: "CORP", scheme: .negotiate)
+        #expect(decision == .serve(operatorUser, body: [], contentType: nil))
+        #expect(machine.state == .authenticated(operatorUser))
+
+        let setup = try machine.negotiatedResponse(WSManHTTPResponse(status: 200))
+        let final = try #require(setup.headers.first(named: "WWW-Authenticate"))
+        var session = try client.complete(
+            finalToken: Data(base64Encoded: String(final.dropFirst(10))).map { Array($0) })
+
+        // Later requests without a header are the user's, decided with their body.
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false, bodyFollows: true)
+            == .negotiate)
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false) == .proceed(operatorUser))
+        let (body, contentType) = try EncryptedMessage.encode(Array("<in/>".utf8), session: &session)
+        #expect(machine.negotiateBodyReceived(authorization: nil, contentType: contentType, body: body)
+            == .serve(operatorUser, body: Array("<in/>".utf8), contentType: "application/soap+xml;charset=UTF-8"))
+        let sealed = try machine.negotiatedResponse(.soap(Array("<out/>".utf8)))
+        #expect(sealed.contentType == EncryptedMessage.contentType)
+        #expect(sealed.headers.isEmpty)
+        let decoded = try EncryptedMessage.decode(
+            body: sealed.body, contentType: sealed.contentType ?? "", session: &session)
+        #expect(decoded.plaintext == Array("<out/>".utf8))
+        // Only the response to a request served through Negotiate is touched.
+        let plain = WSManHTTPResponse.soap(Array("<other/>".utf8))
+        #expect(try machine.negotiatedResponse(plain) == plain)
+    }
+
+    @Test("a failed logon leaves the connection unauthenticated")
+    func negotiateRejected() throws {
+        var machine = AuthenticationStateMachine(users: users, negotiate: negotiate)
+        var client = NTLMInitiator(user: "labuser", domain: "", password: "nope", mode: .raw)
+        let first = "NTLM " + Data(client.negotiate()).base64EncodedString()
+        guard case .challenge(let values, nil) = machine.negotiateBodyReceived(
+            authorization: first, contentType: nil, body: [])
+        else { Issue.record("no challenge"); return }
+        #expect(values.count == 1 && values[0].hasPrefix("NTLM "))
+        let challenge = try #require(Data(base64Encoded: String(values[0].dropFirst(5))))
+        let second = "NTLM " + Data(try client.respond(to: Array(challenge))).base64EncodedString()
+        guard case .challenge(let offer, let reason?) = machine.negotiateBodyReceived(
+            authorization: second, contentType: nil, body: [])
+        else { Issue.record("not refused"); return }
+        #expect(offer == ["Negotiate", "Basic realm=\"WSMAN\""])
+        #expect(reason == .logonFailure)
+        #expect(machine.state == .idle)
+        #expect(machine.requestReceived(authorization: nil, unauthenticatedIdentify: false, bodyFollows: true)
+            == .challenge(["Negotiate", "Basic realm=\"WSMAN\""]))
     }
 }

@@ -84,7 +84,7 @@ struct HTTPServerTests {
         }
     }
 
-    @Test("a Negotiate attempt is answered 401 offering Basic")
+    @Test("a Negotiate attempt is answered 401 with an NTLM CHALLENGE")
     func negotiate() async throws {
         try await InProcessServer.withServer(endpoint: EchoEndpoint()) { server in
             try await TestHTTPConnection.with(port: server.port) { connection in
@@ -92,7 +92,10 @@ struct HTTPServerTests {
                 try await connection.send(TestHTTPConnection.request(headers: [("Authorization", ntlmNegotiate)]))
                 let response = try #require(try await connection.readResponse())
                 #expect(response.status == 401)
-                #expect(response.values(of: "WWW-Authenticate") == ["Basic realm=\"WSMAN\""])
+                let challenge = try #require(response.values(of: "WWW-Authenticate").first)
+                // A raw NTLM CHALLENGE: base64 of "NTLMSSP\0" followed by message type 2.
+                #expect(challenge.hasPrefix("Negotiate TlRMTVNTUAACAAAA"))
+                #expect(response.values(of: "WWW-Authenticate").count == 1)
             }
         }
     }

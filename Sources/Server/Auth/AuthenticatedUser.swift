@@ -19,6 +19,6 @@ public struct AuthenticatedUser: Sendable, Hashable {
 public enum AuthenticationScheme: String, Sendable, Hashable {
     /// RFC 7617 Basic.
     case basic = "Basic"
-    /// SPNEGO / NTLM (not implemented yet: answered with a challenge offering Basic).
+    /// SPNEGO or raw NTLM (MS-NLMP NTLMv2), bound to the connection that completed the handshake.
     case negotiate = "Negotiate"
 }

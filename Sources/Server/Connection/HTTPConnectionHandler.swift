@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NTLM
 
 /// Serves the requests of one connection on its event loop, after the HTTP codec and the timeout handler.
 ///
@@ -21,6 +22,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     struct Configuration: Sendable {
         var routes: ServerRoutes
         var users: [ServerUser]
+        /// The NTLM accounts and server names for Negotiate; nil to offer Basic only.
+        var negotiate: NTLMAcceptor.Configuration? = nil
         var limits: ServerLimits
         var gate: OperationGate
         var isSecure: Bool
@@ -35,6 +38,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         var gateKey: String?
         /// An endpoint call is running for it.
         var endpointRunning = false
+        /// Negotiate decides it once its body is read (`negotiated(_:endpoint:body:context:)`).
+        var negotiates = false
     }
 
     private enum State {
@@ -79,7 +84,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     init(configuration: Configuration, lifecycle: ConnectionLifecycle) {
         self.configuration = configuration
         self.lifecycle = lifecycle
-        self.authentication = AuthenticationStateMachine(users: configuration.users)
+        self.authentication = AuthenticationStateMachine(
+            users: configuration.users, negotiate: configuration.negotiate
+        )
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -156,7 +163,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             }
         case (.readingEnvelope(let info, let endpoint, let tooLarge), .end):
             if tooLarge {
+                // A Negotiate connection cannot stay in step with a request it did not read.
+                if exchange?.negotiates == true { exchange?.keepAlive = false }
                 answer(tooLargeFault(info, endpoint: endpoint), context: context)
+            } else if exchange?.negotiates == true {
+                let body = envelope
+                envelope = []
+                negotiated(info, endpoint: endpoint, body: body, context: context)
             } else {
                 let body = envelope
                 envelope = []
@@ -226,7 +239,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             ? .proceed(nil)
             : authentication.requestReceived(
                 authorization: head.headers.first(name: "Authorization"),
-                unauthenticatedIdentify: identifyProbe
+                unauthenticatedIdentify: identifyProbe,
+                bodyFollows: isWSMan
             )
         switch action {
         case .challenge(let schemes):
@@ -235,14 +249,19 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             return refuse(.init(status: 401, headers: headers))
         case .proceed(let user):
             info.user = user
+        case .negotiate:
+            exchange?.negotiates = true
         }
-        if isWSMan, !Self.isAcceptedContentType(head.headers.first(name: "Content-Type")) {
+        let negotiates = exchange?.negotiates == true
+        if isWSMan, !(negotiates && Self.isEmptyHandshakeLeg(head)),
+           !Self.isAcceptedContentType(head.headers.first(name: "Content-Type")) {
             return refuse(.init(status: 415))
         }
 
         // Callers of a self-authenticating route share one slot count, apart from any user's.
         let userKey = info.user.map { gateKey(for: $0.name) } ?? (authenticatesItself ? "\u{1}streaming" : "")
-        guard configuration.gate.tryAcquire(userKey) else {
+        // A Negotiate request's user is known once its body is read: its slot is taken then.
+        guard negotiates || configuration.gate.tryAcquire(userKey) else {
             let limit = configuration.limits.maxConcurrentOperationsPerUser
             switch route {
             case .wsman(let endpoint):
@@ -252,7 +271,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
                 return refuse(.init(status: 503))
             }
         }
-        exchange?.gateKey = userKey
+        if !negotiates { exchange?.gateKey = userKey }
 
         if head.headers.first(name: "Expect")?.lowercased() == "100-continue" {
             context.writeAndFlush(
@@ -379,10 +398,61 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    // MARK: - Negotiate
+
+    /// The body of a request Negotiate decides has been read: answer the handshake leg, refuse, or serve it.
+    private func negotiated(
+        _ info: HTTPRequestInfo, endpoint: any WSManEndpoint, body: [UInt8], context: ChannelHandlerContext
+    ) {
+        let authorization = info.headers.first(named: "Authorization")
+        let contentType = info.headers.first(named: "Content-Type")
+        let decision = authentication.negotiateBodyReceived(
+            authorization: authorization, contentType: contentType, body: body)
+        Self.logNegotiateDecision(decision, peer: info.remoteAddress, to: configuration.logger)
+        switch decision {
+        case .challenge(let values, _):
+            let headers = values.map { HTTPHeaderField(name: "WWW-Authenticate", value: $0) }
+            answer(.init(status: 401, headers: headers), context: context)
+        case .refuse:
+            exchange?.keepAlive = false
+            answer(.init(status: 400), context: context)
+        case .serve(let user, let body, let originalContentType):
+            guard !body.isEmpty else { return answer(.init(status: 200), context: context) }
+            let info = Self.served(info, user: user, contentType: originalContentType)
+            let key = gateKey(for: user.name)
+            guard configuration.gate.tryAcquire(key) else {
+                let limit = configuration.limits.maxConcurrentOperationsPerUser
+                let fault = WSManTransportFault.quotaLimit(maxConcurrentOperations: limit)
+                return answer(endpoint.respond(to: fault, for: info), context: context)
+            }
+            exchange?.gateKey = key
+            call(endpoint, with: WSManHTTPRequest(info: info, body: body), context: context)
+        }
+    }
+
+    /// The response with what Negotiate adds to it (final token, sealing); nil when it cannot be sealed: the
+    /// connection is then closed.
+    private func negotiatedResponse(
+        _ response: WSManHTTPResponse, context: ChannelHandlerContext
+    ) -> WSManHTTPResponse? {
+        guard exchange?.negotiates == true else { return response }
+        do {
+            return try authentication.negotiatedResponse(response)
+        } catch {
+            configuration.logger.error(
+                "response could not be sealed; connection closed", metadata: ["error": "\(error)"]
+            )
+            connectionEnded()
+            context.close(promise: nil)
+            return nil
+        }
+    }
+
     // MARK: - Responses
 
     private func answer(_ response: WSManHTTPResponse, context: ChannelHandlerContext) {
         guard let exchange else { return }
+        guard let response = negotiatedResponse(response, context: context) else { return }
         // Graceful shutdown closes a connection between requests, so draining means this answer is the last.
         let keepAlive = exchange.keepAlive && lifecycle.beginWaiting()
         guard Self.areValidToSend(response) else {
