@@ -1,10 +1,11 @@
 """Failover of replicated VMs: a test failover of db01 on the recovery host, and a planned failover of app01 as
 Start-VMFailover -Prepare / Start-VMFailover / Complete-VMFailover / Set-VMReplication -Reverse do it."""
 import os
+import time
 
 from lab import NS, RS, selector_set, selectors_of
-from multihost import (COMMITTED, CS, PRIMARY, RECOVERED, REPLICA, REPLICATING, SYNCED, TEST_REPLICA, lab_fixture,
-                       props, replicate, rsd_text, wait_for_digest)
+from multihost import (COMMITTED, CS, INTERVAL_WALL, PRIMARY, RECOVERED, REPLICA, REPLICATING, SYNCED, TEST_REPLICA,
+                       lab_fixture, props, replicate, rsd_text, wait_for_digest)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 
@@ -25,10 +26,17 @@ def replicated(hosts, vm_name, history=0):
 
 
 def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(hosts):
-    hv02 = hosts[HV02].replica
+    hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
     guid = replicated(hosts, "db01", history=2)  # recovery points kept; Null picks the latest
+    device = hv01.disk_device(guid)
+    at_point = hv01.digest(device)  # the replica has caught up: this is the latest recovery point's content
     rv, out = hv02.service("TestReplicaSystem", ("ComputerSystem", hv02.vm_epr(guid)), ("SnapshotSettingData", None))
     assert rv in (0, 4096), rv
+    # Deltas go on arriving while the test VM's disks are copied; each replaces the latest recovery point (the
+    # one being copied, less than an hour old), which the copy must still read whole.
+    for i in range(3):
+        hv01.write(device, (4 + i) * 1024 * 1024, os.urandom(64 * 1024))
+        time.sleep(INTERVAL_WALL)
     if rv == 4096:
         job = hv02.wait_job(out)
         assert job["JobState"] == "7", job
@@ -41,6 +49,7 @@ def test_test_failover_creates_a_test_vm_and_leaves_the_replica_replicating(host
     assert test_vm["Name"] != guid
     assert int(test_vm["ReplicationMode"]) == TEST_REPLICA
     assert hv02.state(guid) == (REPLICA, REPLICATING)
+    assert hv02.digest(hv02.disk_device(test_vm["Name"])) == at_point
 
 
 def test_planned_failover_then_reverse_replication(hosts):

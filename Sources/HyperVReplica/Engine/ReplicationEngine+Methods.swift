@@ -173,8 +173,21 @@ extension ReplicationEngine {
         }
         let testName = UUID().uuidString
         let vmName = record.vmName
-        let job = try startJob(.initiateTestReplica, vmName) { progress in
-            try await self.createTestSystem(of: vmName, named: testName, from: point, progress: progress)
+        hold(point)
+        let job: CIMObjectPath
+        do {
+            job = try startJob(.initiateTestReplica, vmName) { progress in
+                do {
+                    try await self.createTestSystem(of: vmName, named: testName, from: point, progress: progress)
+                } catch {
+                    await self.release(point)
+                    throw error
+                }
+                await self.release(point)
+            }
+        } catch {
+            _ = endHold(point)  // nothing can have pruned it yet: no suspension since hold(_:)
+            throw error
         }
         return MethodResult(returnValue: .uint32(MsvmReturnCode.jobStarted.rawValue), outParameters: [
             ("ResultingSystem", .reference(VirtualMachineInventory.computerSystemPath(testName))),

@@ -261,9 +261,7 @@ extension ReplicationEngine: PeerRequestHandler {
                 record[link: .primary]?.lastApplicationConsistentTime = now
             }
         }
-        for old in dropped {
-            for (disk, id) in zip(targets, old.points) { try? disk.deleteRecoveryPoint(id) }
-        }
+        deletePruned(dropped, on: targets, deviceIDs: record.disks)
     }
 
     func checksumMap(_ request: PeerMessage.ChecksumMapRequest, from peer: PeerIdentity) async throws

@@ -29,6 +29,10 @@ public actor ReplicationEngine {
     var cycles: [String: Task<Void, Never>] = [:]
     /// Running initial replications and resynchronizations, so that a state change can stop them.
     var transfers: [String: Task<Void, any Error>] = [:]
+    /// Recovery points a running job reads, by `RecoveryPointRecord.instanceID`, with how many jobs hold each.
+    var heldPoints: [String: Int] = [:]
+    /// Held points pruned meanwhile: their disks' device IDs, for deleting them on release.
+    var prunedWhileHeld: [String: [String]] = [:]
 
     /// Creates the engine of host `hostName` over its store and database, loading every persisted record.
     public init(
