@@ -36,7 +36,7 @@ conn.compile_mof_file(sys.argv[1], namespace='root/cimv2', search_paths=[sys.arg
 python3 - "$swift_s" "$swift_kb" "$py_s" "$py_kb" "$swift_best" <<'PY'
 import sys
 s, skb, p, pkb, best = float(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-print(f"wmilab mof check : {s:8.3f} s  {skb / 1024:8.1f} MB peak RSS  (median of 5; fastest {best:.3f} s)")
-print(f"pywbem           : {p:8.3f} s  {pkb / 1024:8.1f} MB peak RSS")
+print(f"wmilab mof check : {s:8.3f} s  {skb / 1024:8.1f} MiB peak RSS  (median of 5; fastest {best:.3f} s)")
+print(f"pywbem           : {p:8.3f} s  {pkb / 1024:8.1f} MiB peak RSS")
 print(f"speed-up {p / s:.1f}x, memory ratio {pkb / skb:.1f}x (goal: <0.3 s, <60 MB, >=50x)")
 PY
