@@ -44,7 +44,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
+        // CRC-32 with carry-less multiplication (PCLMULQDQ, chosen at run time); the same CRC as zlib's.
+        .systemLibrary(
+            name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL", "CDeflate"]),
         .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM", "PeerTransport"]),
         // Host-to-host replication traffic: the peer endpoint (a streaming route) and its client.
         .target(
@@ -86,7 +90,7 @@ let package = Package(
             dependencies: ["Server", "WMILabTesting", log, .product(name: "NIOEmbedded", package: "swift-nio")] + nio
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
-        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(
             name: "PeerTransportTests",
