@@ -59,7 +59,10 @@ let package = Package(
         ),
         .target(
             name: "HyperVReplica",
-            dependencies: ["CIM", "Providers", "BlockStore", "LabControl", "PeerTransport", log]
+            dependencies: [
+                "CIM", "Providers", "BlockStore", "LabControl", "PeerTransport", log,
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
