@@ -37,7 +37,11 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private var carry: [UInt8] = []
     private var expect = Expect.header
     private var header: ReplicationStreamFormat.Header?
-    private let hasher = SHA256()
+    /// The stream digest, computed on a second thread: raw blocks are hashed where they are gathered, the small
+    /// elements from copies in `headerCopies`, so that nothing waits for it but the trailer and buffer reuse.
+    private let hasher = BackgroundHasher()
+    private let headerCopies: UnsafeMutableRawBufferPointer
+    private var headerCopiesUsed = 0
     private var staged: [JournalRecord.Entry] = []
     private var allocated: [UInt32] = []
     private var lastIndex = -1
@@ -81,12 +85,16 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let bytes = Swift.max(Self.stagingBytes, disk.blockSize)
         buffers = (0..<2).map { _ in .allocate(byteCount: bytes, alignment: 4096) }
         stagingCapacity = bytes / disk.blockSize
+        headerCopies = .allocate(byteCount: 64 << 10, alignment: 16)
     }
 
     deinit {
         abandon()
         writer?.stop()
+        hasher.wait()
+        hasher.stop()
         for buffer in buffers { buffer.deallocate() }
+        headerCopies.deallocate()
     }
 
     /// Feeds the next bytes of the stream.
@@ -200,10 +208,11 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
 
     /// Copies the next part of a raw block to where it is assembled; stages the block once it is whole.
     private func receiveRaw(_ piece: UnsafeRawBufferPointer, index: Int, crc: UInt32) throws {
-        hasher.update(piece)
         if bodyReceived == 0, pendingCount == stagingCapacity { try writePending() }
         let start = pendingCount * disk.blockSize + bodyReceived
-        UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + piece.count]).copyMemory(from: piece)
+        let gathered = UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + piece.count])
+        gathered.copyMemory(from: piece)
+        hasher.update(UnsafeRawBufferPointer(gathered))
         bodyReceived += piece.count
         guard bodyReceived == disk.blockSize else { return }
         bodyReceived = 0
@@ -216,7 +225,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private func handle(_ bytes: UnsafeRawBufferPointer) throws {
         switch expect {
         case .header:
-            hasher.update(bytes)
+            digestCopy(bytes)
             let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
             guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
                 throw BlockStoreError.geometryMismatch(
@@ -226,7 +235,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             header = h
             expect = .frameType
         case .frameType:
-            hasher.update(bytes)
+            digestCopy(bytes)
             switch bytes[0] {
             case ReplicationStreamFormat.dataFrame: expect = .dataFrame
             case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
@@ -234,7 +243,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             case let type: throw BlockStoreError.corruptStream("unknown frame type \(type)")
             }
         case .dataFrame:
-            hasher.update(bytes)
+            digestCopy(bytes)
             let encoding = bytes[0]
             let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 1))
             let length = Self.littleEndian(UInt32.self, bytes, at: 9)
@@ -248,14 +257,14 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
         case .dataBody(_, let index, _, let crc):
             // Raw blocks never get here (see `receiveRaw`).
-            hasher.update(bytes)
+            hasher.updateNow(bytes)
             if pendingCount == stagingCapacity { try writePending() }
             try inflate(bytes, index: index, into: assembly)
             try stageAssembled(index: index, crc: crc)
             frames += 1
             expect = .frameType
         case .zeroFrame:
-            hasher.update(bytes)
+            digestCopy(bytes)
             let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 0))
             if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
                 staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
@@ -264,7 +273,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             expect = .frameType
         case .trailer:
             let counted = UnsafeRawBufferPointer(rebasing: bytes[0..<40])
-            hasher.update(counted)
+            digestCopy(counted)
             let expected = hasher.finalize()
             guard Self.littleEndian(UInt64.self, bytes, at: 0) == UInt64(frames) else {
                 throw BlockStoreError.corruptStream("frame count does not match the trailer")
@@ -278,6 +287,19 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         case .done, .failed:
             return
         }
+    }
+
+    /// Queues bytes that are valid only during the call (headers, at most 72 bytes) from a copy.
+    private func digestCopy(_ bytes: UnsafeRawBufferPointer) {
+        if headerCopiesUsed + bytes.count > headerCopies.count {
+            hasher.wait()
+            headerCopiesUsed = 0
+        }
+        let end = headerCopiesUsed + bytes.count
+        let copy = UnsafeMutableRawBufferPointer(rebasing: headerCopies[headerCopiesUsed..<end])
+        copy.copyMemory(from: bytes)
+        headerCopiesUsed = end
+        hasher.update(UnsafeRawBufferPointer(copy))
     }
 
     /// A little-endian integer at `offset` of an element whose length `needed` guaranteed.
@@ -331,10 +353,14 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
                 guard let mine = c.baseAddress, let theirs = data.baseAddress else { return false }
                 return memcmp(mine, theirs, data.count) == 0
             }
-            if same == true { return }
+            if same == true {
+                hasher.wait()  // the next block is assembled over this one
+                return
+            }
         }
         if BlockChecksum.isZero(data) {
             staged.append(.init(index: UInt64(index), ref: .hole(blockSize: disk.blockSize)))
+            hasher.wait()
             return
         }
         let slot = disk.core.withLock { $0.slots.allocate() }
@@ -358,6 +384,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let offset = UInt64(pendingSlot - 1) * UInt64(disk.blockSize)
         let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<pendingCount * disk.blockSize])
         pendingCount = 0
+        // Whichever buffer is filled next, the digest must be done with what it held.
+        defer { hasher.wait() }
         if let writer {
             try writer.submit(bytes, at: offset)
             filling = 1 - filling

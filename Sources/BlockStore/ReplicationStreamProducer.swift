@@ -34,7 +34,8 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private let compressionLevel: Int32?
     private let chunkSize: Int
     private let header: ReplicationStreamFormat.Header
-    private let hasher = SHA256()
+    /// The stream digest, computed on a second thread while the next blocks are read and checked.
+    private let hasher = BackgroundHasher()
     private var cursor = 0
     private var headerSent = false
     private var finished = false
@@ -73,7 +74,10 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         zeroHash = ChecksumMap.zeroHash(blockSize: disk.blockSize)
     }
 
-    deinit { view.release() }
+    deinit {
+        hasher.stop()
+        view.release()
+    }
 
     /// The next chunk of the stream (about `chunkSize` bytes), or nil after the trailer.
     public func nextChunk() throws -> [UInt8]? {
@@ -104,8 +108,10 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     }
 
     /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits; each frame
-    /// is added to the digest as soon as it is written, while it is in the cache.
+    /// is handed to the digest as soon as it is written, which hashes it while the next blocks are read. The
+    /// buffer is the caller's again when this returns: the digest has caught up by then.
     private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
+        defer { hasher.wait() }
         var out = ChunkCursor(buffer: buffer)
         if !headerSent {
             out.append(header.encode())
