@@ -36,6 +36,9 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private let header: ReplicationStreamFormat.Header
     /// The stream digest, computed on a second thread while the next blocks are read and checked.
     private let hasher = BackgroundHasher()
+    /// The chunk ``nextChunk()`` returned last, kept (its storage cannot change or go while this holds it) until
+    /// its digest is done: the caller writes it out while it is hashed.
+    private var digesting: [UInt8]?
     private var cursor = 0
     private var headerSent = false
     private var finished = false
@@ -75,6 +78,7 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     }
 
     deinit {
+        hasher.wait()
         hasher.stop()
         view.release()
     }
@@ -86,13 +90,17 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         var failure: (any Error)?
         let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             do {
-                count = try produce(into: UnsafeMutableRawBufferPointer(buffer), limit: chunkSize)
+                count = try produce(into: UnsafeMutableRawBufferPointer(buffer), limit: chunkSize, waits: false)
             } catch {
                 failure = error
                 count = 0
             }
         }
-        if let failure { throw failure }
+        if let failure {
+            withExtendedLifetime(chunk) { hasher.wait() }  // frames queued before the failure point into it
+            throw failure
+        }
+        digesting = chunk
         return chunk
     }
 
@@ -104,14 +112,17 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
             throw BlockStoreError.invalidArgument(
                 "a stream chunk needs \(minimumChunkCapacity) bytes, the buffer has \(buffer.count)")
         }
-        return try produce(into: buffer, limit: buffer.count)
+        return try produce(into: buffer, limit: buffer.count, waits: true)
     }
 
     /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits; each frame
-    /// is handed to the digest as soon as it is written, which hashes it while the next blocks are read. The
-    /// buffer is the caller's again when this returns: the digest has caught up by then.
-    private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
-        defer { hasher.wait() }
+    /// is handed to the digest as soon as it is written, which hashes it while the next blocks are read.
+    /// `waits`: the digest has caught up when this returns, so the buffer is the caller's again; else the
+    /// caller keeps the buffer unchanged until the next call, which waits first.
+    private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int, waits: Bool) throws -> Int {
+        hasher.wait()
+        digesting = nil
+        defer { if waits { hasher.wait() } }
         var out = ChunkCursor(buffer: buffer)
         if !headerSent {
             out.append(header.encode())
