@@ -115,6 +115,26 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         return try produce(into: buffer, limit: buffer.count, waits: true)
     }
 
+    /// As ``nextChunk(into:)``, but returns while the chunk is still being digested, so the caller can send it
+    /// meanwhile: `buffer` must stay valid and unchanged until the next call of either `nextChunk(into:)` returns
+    /// (they wait for that digest first) or ``waitForDigest()`` returns.
+    public func nextChunk(retaining buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard !finished else { return 0 }
+        guard buffer.count >= minimumChunkCapacity else {
+            throw BlockStoreError.invalidArgument(
+                "a stream chunk needs \(minimumChunkCapacity) bytes, the buffer has \(buffer.count)")
+        }
+        do {
+            return try produce(into: buffer, limit: buffer.count, waits: false)
+        } catch {
+            hasher.wait()
+            throw error
+        }
+    }
+
+    /// Waits until the digest is done with every chunk produced so far (see ``nextChunk(retaining:)``).
+    public func waitForDigest() { hasher.wait() }
+
     /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits; each frame
     /// is handed to the digest as soon as it is written, which hashes it while the next blocks are read.
     /// `waits`: the digest has caught up when this returns, so the buffer is the caller's again; else the

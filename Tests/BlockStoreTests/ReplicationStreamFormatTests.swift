@@ -102,6 +102,35 @@ import Testing
         }
     }
 
+    /// Chunks returned while still being digested, into two buffers taking turns (as the replica upload does):
+    /// the same stream, and the trailer's digest proves each chunk was hashed before its buffer was refilled.
+    @Test(arguments: Kind.allCases)
+    func retainedChunksMakeTheSameStream(kind: Kind) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let reference = try collect(try kind.producer(f, chunkSize: 1 << 20))
+        let producer = try kind.producer(f, chunkSize: 1 << 20)
+        let size = producer.minimumChunkCapacity + 3 * blockSize
+        let buffers = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16) }
+        defer { for b in buffers { b.deallocate() } }
+        var stream: [UInt8] = []
+        var turn = 0
+        while case let n = try producer.nextChunk(retaining: buffers[turn]), n > 0 {
+            stream += UnsafeRawBufferPointer(rebasing: buffers[turn][0..<n])
+            turn = 1 - turn
+        }
+        producer.waitForDigest()
+        #expect(stream == reference)
+        guard kind == .full || kind == .fullCompressed else { return }  // a delta needs its base to apply
+        let target = try VirtualDisk.create(at: dir + "-target", size: f.disk.size, blockSize: blockSize)
+        defer { try? FileManager.default.removeItem(atPath: dir + "-target") }
+        let applier = ReplicationStreamApplier(disk: target)
+        try applier.feed(stream)
+        try applier.finish()
+        #expect(try target.digest() == f.disk.digest(point: f.p2))
+    }
+
     @Test func tooSmallABufferIsRefused() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
