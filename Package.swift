@@ -44,7 +44,11 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]
         ),
-        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL"]),
+        // CRC-32 with carry-less multiplication (PCLMULQDQ, chosen at run time); the same CRC as zlib's.
+        .systemLibrary(
+            name: "CDeflate", path: "Sources/CDeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]
+        ),
+        .target(name: "BlockStore", dependencies: ["CZlib", "COpenSSL", "CDeflate"]),
         // NTLM/SPNEGO acceptor and MS-WSMV message encryption (docs/ntlm.md).
         .target(name: "NTLM", dependencies: ["COpenSSL"]),
         .target(name: "LabControl", dependencies: ["BlockStore", "Providers", "CIM", "PeerTransport"]),
@@ -57,7 +61,10 @@ let package = Package(
         ),
         .target(
             name: "HyperVReplica",
-            dependencies: ["CIM", "Providers", "BlockStore", "LabControl", "PeerTransport", log]
+            dependencies: [
+                "CIM", "Providers", "BlockStore", "LabControl", "PeerTransport", log,
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         // The MOF tree under mof/ as a resource bundle: the schema and default lab the server embeds.
         .target(
@@ -90,7 +97,7 @@ let package = Package(
             ] + nio
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
-        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore"]),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib"]),
         .testTarget(name: "NTLMTests", dependencies: ["NTLM"], exclude: ["Fixtures"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(

@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh bench   + the references the benchmarks measure against
 set -euo pipefail
 
-want_apt=(pkg-config libxml2-dev libssl-dev libsqlite3-dev zlib1g-dev)
+want_apt=(pkg-config libxml2-dev libssl-dev libsqlite3-dev zlib1g-dev libdeflate-dev)
 want_pip=()
 case "${1:-build}" in
   build) ;;

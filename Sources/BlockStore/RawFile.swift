@@ -67,6 +67,28 @@ final class RawFile: @unchecked Sendable {
         }
     }
 
+    /// Reads the consecutive bytes at `offset` into `buffers` in turn, with one call when it can (at most 1,024
+    /// buffers); bytes past the end of file read as zeros.
+    func read(scattering buffers: [UnsafeMutableRawBufferPointer], at offset: UInt64) throws {
+        let total = buffers.reduce(0) { $0 + $1.count }
+        var vectors = buffers.map { iovec(iov_base: $0.baseAddress, iov_len: $0.count) }
+        let n = vectors.withUnsafeMutableBufferPointer { preadv(fd, $0.baseAddress, Int32($0.count), off_t(offset)) }
+        if n == total { return }
+        if n < 0, errno != EINTR { throw BlockStoreError.io("read", path: path, errno: errno) }
+        // A short or interrupted read: the rest buffer by buffer, from where it stopped.
+        let done = Swift.max(n, 0)
+        var start = 0
+        for buffer in buffers {
+            let end = start + buffer.count
+            if end > done {
+                let skip = Swift.max(0, done - start)
+                try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[skip...]),
+                         at: offset + UInt64(start + skip))
+            }
+            start = end
+        }
+    }
+
     func write(_ buffer: UnsafeRawBufferPointer, at offset: UInt64) throws {
         var done = 0
         while done < buffer.count {

@@ -33,27 +33,36 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     }
 
     private let disk: VirtualDisk
-    /// The start of a header, frame or block that arrived split across feeds.
+    /// The start of a header, frame or compressed block that arrived split across feeds.
     private var carry: [UInt8] = []
     private var expect = Expect.header
     private var header: ReplicationStreamFormat.Header?
-    private let hasher = SHA256()
+    /// The stream digest, computed on a second thread: raw blocks are hashed where they are gathered, the small
+    /// elements from copies in `headerCopies`, so that nothing waits for it but the trailer and buffer reuse.
+    private let hasher = BackgroundHasher()
+    private let headerCopies: UnsafeMutableRawBufferPointer
+    private var headerCopiesUsed = 0
     private var staged: [JournalRecord.Entry] = []
     private var allocated: [UInt32] = []
     private var lastIndex = -1
     private var frames = 0
+    /// Bytes of the current raw block received so far; they are gathered where the block will be written from.
+    private var bodyReceived = 0
+    /// A block moved out of the way when its slot does not follow the gathered run.
     private var block: [UInt8]
+    /// The disk's current content of a block, compared before a block with the same CRC is skipped.
     private var current: [UInt8]
     private var committed: Result?
     private var trailerVerified = false
     /// Blocks bound for adjacent slots, gathered to be written with one call: `pendingCount` blocks from slot
     /// `pendingSlot`, in page-aligned buffers so they can bypass the page cache. One buffer fills while the
-    /// other is written.
+    /// other is written. Each arriving block is assembled in place, right after the pending ones.
     private let buffers: [UnsafeMutableRawBufferPointer]
     private var filling = 0
     private var staging: UnsafeMutableRawBufferPointer { buffers[filling] }
     private var pendingSlot: UInt32 = 0
     private var pendingCount = 0
+    private let stagingCapacity: Int
     /// Writes the gathered blocks with direct I/O on its own thread; nil until the first write, and where the
     /// file system refuses direct I/O.
     private var writer: BackgroundWriter?
@@ -73,15 +82,19 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         self.directIO = directIO
         block = [UInt8](repeating: 0, count: disk.blockSize)
         current = [UInt8](repeating: 0, count: disk.blockSize)
-        buffers = (0..<2).map { _ in
-            .allocate(byteCount: Swift.max(Self.stagingBytes, disk.blockSize), alignment: 4096)
-        }
+        let bytes = Swift.max(Self.stagingBytes, disk.blockSize)
+        buffers = (0..<2).map { _ in .allocate(byteCount: bytes, alignment: 4096) }
+        stagingCapacity = bytes / disk.blockSize
+        headerCopies = .allocate(byteCount: 64 << 10, alignment: 16)
     }
 
     deinit {
         abandon()
         writer?.stop()
+        hasher.wait()
+        hasher.stop()
         for buffer in buffers { buffer.deallocate() }
+        headerCopies.deallocate()
     }
 
     /// Feeds the next bytes of the stream.
@@ -166,10 +179,17 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         }
     }
 
-    /// Handles every whole element of `bytes` in place; an element split across feeds is gathered in `carry`.
+    /// Handles every whole element of `bytes` in place; an element split across feeds is gathered in `carry`,
+    /// except raw blocks, which are gathered where they will be written from.
     private func process(_ bytes: UnsafeRawBufferPointer) throws {
         var input = bytes[...]
         while !input.isEmpty {
+            if case .dataBody(ReplicationStreamFormat.raw, let index, let length, let crc) = expect {
+                let n = Swift.min(length - bodyReceived, input.count)
+                try receiveRaw(UnsafeRawBufferPointer(rebasing: input.prefix(n)), index: index, crc: crc)
+                input = input.dropFirst(n)
+                continue
+            }
             guard let need = needed else { throw BlockStoreError.corruptStream("bytes after the trailer") }
             if carry.isEmpty, input.count >= need {
                 try handle(UnsafeRawBufferPointer(rebasing: input.prefix(need)))
@@ -186,11 +206,26 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         }
     }
 
+    /// Copies the next part of a raw block to where it is assembled; stages the block once it is whole.
+    private func receiveRaw(_ piece: UnsafeRawBufferPointer, index: Int, crc: UInt32) throws {
+        if bodyReceived == 0, pendingCount == stagingCapacity { try writePending() }
+        let start = pendingCount * disk.blockSize + bodyReceived
+        let gathered = UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + piece.count])
+        gathered.copyMemory(from: piece)
+        hasher.update(UnsafeRawBufferPointer(gathered))
+        bodyReceived += piece.count
+        guard bodyReceived == disk.blockSize else { return }
+        bodyReceived = 0
+        try stageAssembled(index: index, crc: crc)
+        frames += 1
+        expect = .frameType
+    }
+
     /// Handles one whole element.
     private func handle(_ bytes: UnsafeRawBufferPointer) throws {
         switch expect {
         case .header:
-            hasher.update(bytes)
+            digestCopy(bytes)
             let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
             guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
                 throw BlockStoreError.geometryMismatch(
@@ -200,7 +235,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             header = h
             expect = .frameType
         case .frameType:
-            hasher.update(bytes)
+            digestCopy(bytes)
             switch bytes[0] {
             case ReplicationStreamFormat.dataFrame: expect = .dataFrame
             case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
@@ -208,12 +243,11 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             case let type: throw BlockStoreError.corruptStream("unknown frame type \(type)")
             }
         case .dataFrame:
-            hasher.update(bytes)
-            var r = ByteReader(Array(bytes))
-            guard let encoding = r.u8(), let index = r.u64(), let length = r.u32(), let crc = r.u32() else {
-                throw BlockStoreError.corruptStream("frame header is truncated")
-            }
-            let i = try checkIndex(index)
+            digestCopy(bytes)
+            let encoding = bytes[0]
+            let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 1))
+            let length = Self.littleEndian(UInt32.self, bytes, at: 9)
+            let crc = Self.littleEndian(UInt32.self, bytes, at: 13)
             let maxLength = Int(compressBound(uLong(disk.blockSize)))
             switch encoding {
             case ReplicationStreamFormat.raw where Int(length) == disk.blockSize: break
@@ -221,21 +255,17 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             default: throw BlockStoreError.corruptStream("block \(i): bad encoding \(encoding) or length \(length)")
             }
             expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
-        case .dataBody(let encoding, let index, _, let crc):
-            hasher.update(bytes)
-            if encoding == ReplicationStreamFormat.raw {
-                try stage(index: index, crc: crc, data: bytes)
-            } else {
-                try inflate(bytes, index: index)
-                let block = block
-                try block.withUnsafeBytes { try stage(index: index, crc: crc, data: $0) }
-            }
+        case .dataBody(_, let index, _, let crc):
+            // Raw blocks never get here (see `receiveRaw`).
+            hasher.updateNow(bytes)
+            if pendingCount == stagingCapacity { try writePending() }
+            try inflate(bytes, index: index, into: assembly)
+            try stageAssembled(index: index, crc: crc)
             frames += 1
             expect = .frameType
         case .zeroFrame:
-            hasher.update(bytes)
-            var r = ByteReader(Array(bytes))
-            let i = try checkIndex(r.u64() ?? UInt64.max)
+            digestCopy(bytes)
+            let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 0))
             if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
                 staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
             }
@@ -243,21 +273,40 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             expect = .frameType
         case .trailer:
             let counted = UnsafeRawBufferPointer(rebasing: bytes[0..<40])
-            hasher.update(counted)
+            digestCopy(counted)
             let expected = hasher.finalize()
-            var r = ByteReader(Array(counted))
-            guard r.u64() == UInt64(frames) else {
+            guard Self.littleEndian(UInt64.self, bytes, at: 0) == UInt64(frames) else {
                 throw BlockStoreError.corruptStream("frame count does not match the trailer")
             }
             guard bytes[40..<72].elementsEqual(expected) else {
                 throw BlockStoreError.corruptStream("stream digest mismatch")
             }
-            expectedMapDigest = Array(r.raw(32) ?? [])
+            expectedMapDigest = Array(bytes[8..<40])
             trailerVerified = true
             expect = .done
         case .done, .failed:
             return
         }
+    }
+
+    /// Queues bytes that are valid only during the call (headers, at most 72 bytes) from a copy.
+    private func digestCopy(_ bytes: UnsafeRawBufferPointer) {
+        if headerCopiesUsed + bytes.count > headerCopies.count {
+            hasher.wait()
+            headerCopiesUsed = 0
+        }
+        let end = headerCopiesUsed + bytes.count
+        let copy = UnsafeMutableRawBufferPointer(rebasing: headerCopies[headerCopiesUsed..<end])
+        copy.copyMemory(from: bytes)
+        headerCopiesUsed = end
+        hasher.update(UnsafeRawBufferPointer(copy))
+    }
+
+    /// A little-endian integer at `offset` of an element whose length `needed` guaranteed.
+    private static func littleEndian<T: FixedWidthInteger>(_: T.Type, _ bytes: UnsafeRawBufferPointer, at offset: Int)
+        -> T
+    {
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 
     private func checkIndex(_ index: UInt64) throws -> Int {
@@ -271,19 +320,28 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         return Int(index)
     }
 
-    private func inflate(_ bytes: UnsafeRawBufferPointer, index: Int) throws {
-        var length = uLongf(block.count)
-        let status = block.withUnsafeMutableBufferPointer { dst in
-            uncompress(dst.baseAddress, &length, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self),
-                       uLong(bytes.count))
-        }
-        guard status == Z_OK, Int(length) == block.count else {
+    private func inflate(_ bytes: UnsafeRawBufferPointer, index: Int, into destination: UnsafeMutableRawBufferPointer)
+        throws
+    {
+        var length = uLongf(destination.count)
+        let status = uncompress(
+            destination.baseAddress?.assumingMemoryBound(to: Bytef.self), &length,
+            bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(bytes.count))
+        guard status == Z_OK, Int(length) == destination.count else {
             throw BlockStoreError.corruptStream("block \(index) does not decompress")
         }
     }
 
-    /// Checks a block against its CRC and puts it in a free slot (or skips it when the disk already has it).
-    private func stage(index: Int, crc: UInt32, data: UnsafeRawBufferPointer) throws {
+    /// Where the next block is assembled: right after the pending blocks (the caller makes room first).
+    private var assembly: UnsafeMutableRawBufferPointer {
+        let start = pendingCount * disk.blockSize
+        return UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + disk.blockSize])
+    }
+
+    /// Checks the block just assembled against its CRC and gives it a free slot, or drops it when the disk
+    /// already has it or it is zeros. The frame's CRC, once verified, is the one the block map keeps.
+    private func stageAssembled(index: Int, crc: UInt32) throws {
+        let data = UnsafeRawBufferPointer(assembly)
         guard BlockChecksum.crc32(data) == crc else {
             throw BlockStoreError.corruptStream("block \(index) fails its checksum")
         }
@@ -295,22 +353,26 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
                 guard let mine = c.baseAddress, let theirs = data.baseAddress else { return false }
                 return memcmp(mine, theirs, data.count) == 0
             }
-            if same == true { return }
+            if same == true {
+                hasher.wait()  // the next block is assembled over this one
+                return
+            }
         }
         if BlockChecksum.isZero(data) {
             staged.append(.init(index: UInt64(index), ref: .hole(blockSize: disk.blockSize)))
+            hasher.wait()
             return
         }
         let slot = disk.core.withLock { $0.slots.allocate() }
         allocated.append(slot)
         staged.append(.init(index: UInt64(index), ref: BlockRef(slot: slot, crc: crc)))
-        let capacity = staging.count / disk.blockSize
-        if pendingCount > 0, slot != pendingSlot + UInt32(pendingCount) || pendingCount == capacity {
+        if pendingCount > 0, slot != pendingSlot + UInt32(pendingCount) {
+            // Not adjacent to the run gathered so far: write that run, and start the next with this block.
+            block.withUnsafeMutableBytes { $0.copyMemory(from: data) }
             try writePending()
+            block.withUnsafeBytes { assembly.copyMemory(from: $0) }
         }
         if pendingCount == 0 { pendingSlot = slot }
-        let start = pendingCount * disk.blockSize
-        UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + disk.blockSize]).copyMemory(from: data)
         pendingCount += 1
     }
 
@@ -322,6 +384,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let offset = UInt64(pendingSlot - 1) * UInt64(disk.blockSize)
         let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<pendingCount * disk.blockSize])
         pendingCount = 0
+        // Whichever buffer is filled next, the digest must be done with what it held.
+        defer { hasher.wait() }
         if let writer {
             try writer.submit(bytes, at: offset)
             filling = 1 - filling
@@ -339,7 +403,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         }
         try disk.data.write(bytes, at: offset)
         let end = offset + UInt64(bytes.count)
-        let range = unsubmitted.map { Swift.min($0.lowerBound, offset)..<Swift.max($0.upperBound, end) } ?? offset..<end
+        let range = unsubmitted.map { Swift.min($0.lowerBound, offset)..<Swift.max($0.upperBound, end) }
+            ?? offset..<end
         if range.upperBound - range.lowerBound >= Self.writebackInterval {
             disk.data.startWriteback(offset: range.lowerBound, length: range.upperBound - range.lowerBound)
             unsubmitted = nil

@@ -206,7 +206,7 @@ extension ReplicationEngine: PeerRequestHandler {
         let applier = ReplicationStreamApplier(disk: disk)
         let result: ReplicationStreamApplier.Result
         do {
-            for try await chunk in body { try applier.feed(chunk) }
+            try await body.forEachChunk { try applier.feed($0) }
             result = try applier.finish()
         } catch {
             applier.cancel()

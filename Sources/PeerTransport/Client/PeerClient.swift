@@ -97,6 +97,20 @@ public final class PeerClient: Sendable {
         body: Body?,
         authentication: PeerAuthentication
     ) async throws -> [UInt8] where Body.Element == [UInt8] {
+        try await send(to: hostName, operation: operation, parameters: parameters,
+                       body: body.map { ByteBufferChunks(base: $0) }, authentication: authentication)
+    }
+
+    /// Sends `operation` with `parameters` and streams `body` as the upload, as the `[UInt8]` variant does, sending
+    /// each `ByteBuffer` as it is (no copy). The next chunk is asked for only once the previous one is written to
+    /// the connection, so a body may hand out the same storage again (a `ByteBuffer` it cleared).
+    public func send<Body: AsyncSequence & Sendable>(
+        to hostName: String,
+        operation: String,
+        parameters: [UInt8],
+        body: Body?,
+        authentication: PeerAuthentication
+    ) async throws -> [UInt8] where Body.Element == ByteBuffer {
         guard let body else {
             return try await send(to: hostName, operation: operation, parameters: parameters,
                                   authentication: authentication)
@@ -256,4 +270,22 @@ public final class PeerClient: Sendable {
         }
         return PeerError.unreachable(host: peer, "\(error)")
     }
+}
+
+/// `[UInt8]` chunks as `ByteBuffer`s.
+private struct ByteBufferChunks<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
+where Base.Element == [UInt8] {
+    typealias Element = ByteBuffer
+
+    let base: Base
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+
+        mutating func next() async throws -> ByteBuffer? {
+            try await base.next().map { ByteBuffer(bytes: $0) }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator()) }
 }

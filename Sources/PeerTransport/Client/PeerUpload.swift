@@ -3,8 +3,8 @@ import NIOCore
 
 /// The body of a request as async-http-client sends it: the parameters document, then the caller's upload.
 /// Chunks are pulled one at a time, and `PeerClient` writes each before pulling the next, so the upload advances
-/// only as fast as the connection drains.
-struct PeerUpload<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
+/// only as fast as the connection drains (and a chunk's buffer is free again when the next is asked for).
+struct PeerUpload<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == ByteBuffer {
     typealias Element = ByteBuffer
 
     let parameters: [UInt8]
@@ -28,7 +28,7 @@ struct PeerUpload<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where
             }
             do {
                 while let chunk = try await base.next() {
-                    if !chunk.isEmpty { return ByteBuffer(bytes: chunk) }
+                    if chunk.readableBytes > 0 { return chunk }
                 }
                 return nil
             } catch {

@@ -35,6 +35,28 @@ public struct PeerBody: AsyncSequence {
         }
     }
 
+    /// Calls `body` with each chunk in order, without copying it out of the transport's buffers (the bytes are
+    /// valid only during the call). The same rules as iterating apply: once, and a dropped connection throws
+    /// `PeerError.protocolError`.
+    public func forEachChunk(_ body: (UnsafeRawBufferPointer) throws -> Void) async throws {
+        switch storage {
+        case .chunks(let chunks):
+            for chunk in chunks where !chunk.isEmpty { try chunk.withUnsafeBytes(body) }
+        case .request(let leftover, var rest):
+            if !leftover.isEmpty { try leftover.withUnsafeBytes(body) }
+            while true {
+                let buffer: ByteBuffer?
+                do {
+                    buffer = try await rest.next()
+                } catch {
+                    throw PeerError.protocolError("the upload ended before its end: \(error)")
+                }
+                guard let buffer else { return }
+                if buffer.readableBytes > 0 { try buffer.withUnsafeReadableBytes(body) }
+            }
+        }
+    }
+
     /// Iterates the chunks.
     public struct AsyncIterator: AsyncIteratorProtocol {
         /// Chunks to hand out before reading on, last first.

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+@testable import BlockStore
+
+/// The bytes of a stream are fixed by the format (docs/replication-stream.md), not by how the producer builds
+/// them: these streams' digests were taken from the producer that copied every block through its own buffers,
+/// before blocks were read to where they go in the chunk.
+@Suite struct ReplicationStreamFormatTests {
+    static let identity = UUID(uuidString: "0B6F2D1E-5A4C-4E3B-8D2A-7C9E1F3B5D60")!
+    static let blocks = 40
+
+    /// A block that zlib shrinks: a short pattern repeated.
+    static func compressible(_ seed: Int) -> [UInt8] {
+        (0..<blockSize).map { UInt8(truncatingIfNeeded: ($0 % 61) &* (seed | 1)) }
+    }
+
+    /// Random, compressible and zero blocks, holes, and slots both adjacent and not; then a point, changes
+    /// (rewrites, a block zeroed, a new block), a second point.
+    func fixture(at dir: String) throws -> (disk: VirtualDisk, p1: UInt64, p2: UInt64) {
+        let disk = try VirtualDisk.create(at: dir, size: UInt64(Self.blocks * blockSize), blockSize: blockSize,
+                                          identity: Self.identity)
+        var rng = SplitMix64(state: 42)
+        try disk.write(randomBytes(12 * blockSize, &rng), at: 0)
+        for block in [30, 14, 22, 13] {
+            try disk.write(Self.compressible(block), at: UInt64(block * blockSize))
+        }
+        try disk.write([UInt8](repeating: 0, count: blockSize), at: UInt64(5 * blockSize))
+        try disk.write(randomBytes(6 * blockSize + 100, &rng), at: UInt64(32 * blockSize))
+        let p1 = try disk.createRecoveryPoint().id
+        try disk.write(randomBytes(3 * blockSize, &rng), at: UInt64(2 * blockSize))
+        try disk.write([UInt8](repeating: 0, count: blockSize), at: UInt64(14 * blockSize))
+        try disk.write(Self.compressible(7), at: UInt64(25 * blockSize))
+        let p2 = try disk.createRecoveryPoint().id
+        return (disk, p1, p2)
+    }
+
+    func collect(_ producer: ReplicationStreamProducer) throws -> [UInt8] {
+        var all: [UInt8] = []
+        while let chunk = try producer.nextChunk() { all += chunk }
+        return all
+    }
+
+    enum Kind: String, CaseIterable, CustomTestStringConvertible {
+        case full, fullCompressed, delta, deltaCompressed
+        var testDescription: String { rawValue }
+
+        func producer(_ f: (disk: VirtualDisk, p1: UInt64, p2: UInt64), chunkSize: Int) throws
+            -> ReplicationStreamProducer
+        {
+            switch self {
+            case .full: try f.disk.makeFullStream(point: f.p2, chunkSize: chunkSize)
+            case .fullCompressed: try f.disk.makeFullStream(point: f.p2, compressionLevel: 1, chunkSize: chunkSize)
+            case .delta: try f.disk.makeDeltaStream(since: f.p1, point: f.p2, chunkSize: chunkSize)
+            case .deltaCompressed:
+                try f.disk.makeDeltaStream(since: f.p1, point: f.p2, compressionLevel: 1, chunkSize: chunkSize)
+            }
+        }
+
+        var expectedDigest: String {
+            switch self {
+            case .full: "6bc2c616b8243ece831d12fe67435d4badc0e0fc460ce6a78aa5bdbe7e108156"
+            case .fullCompressed: "700248d5239453c6aad47d016d54382baf6289bee791cbfea97f4d5381502912"
+            case .delta: "e9b8aa5ab01de0004b80ee83ef6b576912072783450684d0fd8d02322f4fd421"
+            case .deltaCompressed: "a1cfed73eed4120683a3b51943b3ffa09cfdae40720b9b4137abaac7f529aaf6"
+            }
+        }
+    }
+
+    @Test(arguments: Kind.allCases, [5000, 3 * blockSize + 100, 1 << 20])
+    func streamBytesAreThoseOfTheFormat(kind: Kind, chunkSize: Int) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let stream = try collect(try kind.producer(f, chunkSize: chunkSize))
+        #expect(stream.withUnsafeBytes { SHA256.hash($0) }.hexString == kind.expectedDigest)
+    }
+
+    /// Chunks written into the caller's buffers, whatever their size, make the same stream.
+    @Test(arguments: Kind.allCases)
+    func chunksIntoBuffersMakeTheSameStream(kind: Kind) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let reference = try collect(try kind.producer(f, chunkSize: 1 << 20))
+        let minimum = try kind.producer(f, chunkSize: 1 << 20).minimumChunkCapacity
+        for size in [minimum, minimum + 1, 2 * minimum + 17, 1 << 20] {
+            let producer = try kind.producer(f, chunkSize: 1 << 20)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            defer { buffer.deallocate() }
+            var stream: [UInt8] = []
+            var chunks = 0
+            while case let n = try producer.nextChunk(into: buffer), n > 0 {
+                #expect(n <= size)
+                stream += UnsafeRawBufferPointer(rebasing: buffer[0..<n])
+                chunks += 1
+            }
+            #expect(stream == reference, "buffers of \(size) bytes")
+            #expect(producer.statistics.streamBytes == UInt64(reference.count))
+            #expect(try producer.nextChunk(into: buffer) == 0)
+            if size == minimum, kind == .full { #expect(chunks > 5) }
+        }
+    }
+
+    /// Chunks returned while still being digested, into two buffers taking turns (as the replica upload does):
+    /// the same stream, and the trailer's digest proves each chunk was hashed before its buffer was refilled.
+    @Test(arguments: Kind.allCases)
+    func retainedChunksMakeTheSameStream(kind: Kind) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let reference = try collect(try kind.producer(f, chunkSize: 1 << 20))
+        let producer = try kind.producer(f, chunkSize: 1 << 20)
+        let size = producer.minimumChunkCapacity + 3 * blockSize
+        let buffers = (0..<2).map { _ in UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16) }
+        defer { for b in buffers { b.deallocate() } }
+        var stream: [UInt8] = []
+        var turn = 0
+        while case let n = try producer.nextChunk(retaining: buffers[turn]), n > 0 {
+            stream += UnsafeRawBufferPointer(rebasing: buffers[turn][0..<n])
+            turn = 1 - turn
+        }
+        producer.waitForDigest()
+        #expect(stream == reference)
+        guard kind == .full || kind == .fullCompressed else { return }  // a delta needs its base to apply
+        let target = try VirtualDisk.create(at: dir + "-target", size: f.disk.size, blockSize: blockSize)
+        defer { try? FileManager.default.removeItem(atPath: dir + "-target") }
+        let applier = ReplicationStreamApplier(disk: target)
+        try applier.feed(stream)
+        try applier.finish()
+        #expect(try target.digest() == f.disk.digest(point: f.p2))
+    }
+
+    @Test func tooSmallABufferIsRefused() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let producer = try f.disk.makeFullStream()
+        let size = producer.minimumChunkCapacity - 1
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        #expect { try producer.nextChunk(into: buffer) } throws: {
+            ($0 as? BlockStoreError)?.kind == .invalidArgument
+        }
+    }
+
+    /// The applier takes a compressed stream split anywhere, including inside block bodies and frame headers.
+    @Test(arguments: [1, 17, 19, 4113, 4114, 4115, 9000])
+    func splitStreamsApply(split: Int) throws {
+        let a = temporaryDirectory(), b = temporaryDirectory()
+        defer { for d in [a, b] { try? FileManager.default.removeItem(atPath: d) } }
+        let f = try fixture(at: a)
+        let target = try VirtualDisk.create(at: b, size: f.disk.size, blockSize: blockSize)
+        for kind in [Kind.fullCompressed] {
+            let stream = try collect(try kind.producer(f, chunkSize: 1 << 20))
+            let applier = ReplicationStreamApplier(disk: target)
+            for start in stride(from: 0, to: stream.count, by: split) {
+                try stream[start..<min(stream.count, start + split)].withUnsafeBytes { try applier.feed($0) }
+            }
+            try applier.finish()
+        }
+        #expect(try target.digest() == f.disk.digest(point: f.p2))
+        #expect(try target.verify().isEmpty)
+    }
+}
