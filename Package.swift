@@ -83,22 +83,24 @@ let package = Package(
         ),
         // Test support: the in-process server, a raw HTTP client, real-client launchers.
         .target(name: "WMILabTesting", dependencies: ["Server", log] + nio),
+        // A seeded random generator for tests that must repeat.
+        .target(name: "SeededRandom"),
 
         .testTarget(name: "CIMTests", dependencies: ["CIM"]),
         .testTarget(name: "WQLTests", dependencies: ["CIM"]),
-        .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM"]),
+        .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM", "SeededRandom"]),
         .testTarget(name: "XMLTests", dependencies: ["XML"]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb, log]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "NTLM", "WMILabTesting", log, .product(name: "NIOEmbedded", package: "swift-nio"),
+                "Server", "NTLM", "WMILabTesting", "SeededRandom", log, .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
-        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib"]),
-        .testTarget(name: "NTLMTests", dependencies: ["NTLM"], exclude: ["Fixtures"]),
+        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib", "SeededRandom"]),
+        .testTarget(name: "NTLMTests", dependencies: ["NTLM", "SeededRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(
             name: "PeerTransportTests",

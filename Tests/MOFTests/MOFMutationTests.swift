@@ -1,4 +1,5 @@
 import CIM
+import SeededRandom
 import Testing
 
 @testable import MOF
@@ -34,7 +35,7 @@ import Testing
     ].map { Array($0.utf8) }
 
     @Test func mutatedSourcesAlwaysGetAnAnswer() {
-        var rng = Xorshift64(seed: 0x5EED_0F_4D0F)
+        var rng = SplitMix64(state: 0x5EED_0F_4D0F)
         let original = Array(Self.seed.utf8)
         for _ in 0..<400 {
             var bytes = original
@@ -50,7 +51,7 @@ import Testing
 
     @Test func mutatedInstanceTextIsParsedOrRefused() throws {
         let schema = MOFCompiler().compile(source: Self.seed).repository
-        var rng = Xorshift64(seed: 0x1257_A7CE)
+        var rng = SplitMix64(state: 0x1257_A7CE)
         let original = Array(#"instance of Lab_Thing { InstanceID = "x"; A = {1, 2}; S = "t"; };"#.utf8)
         var parsed = 0
         for _ in 0..<400 {
@@ -63,7 +64,7 @@ import Testing
         #expect(parsed > 0)
     }
 
-    private func mutate(_ bytes: inout [UInt8], _ rng: inout Xorshift64) {
+    private func mutate(_ bytes: inout [UInt8], _ rng: inout SplitMix64) {
         let at = rng.below(bytes.count + 1)
         switch rng.below(5) {
         case 0: bytes.insert(contentsOf: Self.fragments[rng.below(Self.fragments.count)], at: at)
@@ -77,15 +78,6 @@ import Testing
     }
 }
 
-/// xorshift64*: seeded, so a failing mutation reproduces.
-private struct Xorshift64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed | 1 }
-    mutating func next() -> UInt64 {
-        state ^= state >> 12
-        state ^= state << 25
-        state ^= state >> 27
-        return state &* 0x2545_F491_4F6C_DD1D
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
+extension SplitMix64 {
+    fileprivate mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int.random(in: 0..<n, using: &self) }
 }

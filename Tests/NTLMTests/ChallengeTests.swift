@@ -1,19 +1,9 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import NTLM
 
-/// A deterministic generator, so that challenges and mutation loops repeat from run to run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 /// wmilab's own CHALLENGE, built for the captured NEGOTIATE messages.
 @Suite struct ChallengeTests {
