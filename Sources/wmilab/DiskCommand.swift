@@ -268,11 +268,16 @@ extension DiskCommand {
             self.owned = owned
         }
 
-        /// Standard output. A pipe keeps its default size: with a larger one, producer and applier run in
-        /// longer bursts and lose out to other work on a busy machine.
+        /// Standard output. A pipe is grown to 1 MiB (Linux `F_SETPIPE_SZ`; a file is left alone): with the
+        /// default 64 KiB, `disk stream | disk apply` take turns a chunk at a time, and the pair ran 20–50 %
+        /// slower on an idle machine.
         static func standardOutput() -> RawOutput {
-            RawOutput(fd: STDOUT_FILENO, name: "standard output", owned: false)
+            _ = fcntl(STDOUT_FILENO, setPipeSize, Int32(1 << 20))
+            return RawOutput(fd: STDOUT_FILENO, name: "standard output", owned: false)
         }
+
+        /// `F_SETPIPE_SZ` from linux/fcntl.h, which Glibc's module does not export.
+        private static let setPipeSize: Int32 = 1031
 
         /// Creates (or truncates) `path`.
         init(creating path: String) throws {
