@@ -506,6 +506,14 @@ class Replica:
             params.append(("StartTime", cim_datetime_element(start_time)))
         return self.service("StartReplication", *params)
 
+    def schedule_initial_replication(self, guid, recovery_host):
+        """Enable-VMReplication, then Start-VMInitialReplication -InitialReplicationStartTime a lab day later;
+        returns (ReturnValue, _OUTPUT element) of the StartReplication."""
+        job = self.enable_replication(guid, recovery_host)
+        assert job["JobState"] == "7", job
+        tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
+        return self.start_replication(guid, kind=1, start_time=tomorrow)
+
     def replicate_initially(self, guid, recovery):
         """Start-VMInitialReplication over the network to the end: the job completes and the VM replicates on
         this host and on `recovery`."""
@@ -525,19 +533,15 @@ class Replica:
 
     def vm_request_state_change(self, guid, requested):
         """Msvm_ComputerSystem.RequestStateChange (Stop-VM -TurnOff = 3); waits for a job if one is started."""
-        out = self.invoke(CS, "RequestStateChange", [("CreationClassName", "Msvm_ComputerSystem"), ("Name", guid)],
-                          [("RequestedState", requested)])
-        rv = int(out.find("{%s}ReturnValue" % CS).text)
-        if rv == 4096:
-            job = self.wait_job(out, uri=CS)
-            assert job["JobState"] == "7", job
-            return 0
-        return rv
+        return self._vm_state_change("RequestStateChange", guid, requested)
 
     def request_replication_state_change(self, guid, requested):
         """Msvm_ComputerSystem.RequestReplicationStateChange; returns the ReturnValue after any job ends."""
-        out = self.invoke(CS, "RequestReplicationStateChange",
-                          [("CreationClassName", "Msvm_ComputerSystem"), ("Name", guid)],
+        return self._vm_state_change("RequestReplicationStateChange", guid, requested)
+
+    def _vm_state_change(self, method, guid, requested):
+        """An Msvm_ComputerSystem state-change method: its ReturnValue, or 0 once its job completed."""
+        out = self.invoke(CS, method, [("CreationClassName", "Msvm_ComputerSystem"), ("Name", guid)],
                           [("RequestedState", requested)])
         rv = int(out.find("{%s}ReturnValue" % CS).text)
         if rv == 4096:

@@ -1,12 +1,11 @@
 """Undoing replication: a failover reverted on the recovery host (Stop-VMFailover), a relationship removed on
 both sides (Remove-VMReplication), then enabled again with the old replica adopted (Set-VMReplication -AsReplica),
 and the job of a scheduled initial replication terminated."""
-import datetime
 import os
 
 from lab import NS, RS, selectors_of
 from multihost import (PRIMARY, READY, RECOVERED, REPLICA, REPLICATING, WAITING_IR, digests,
-                       lab_fixture, lab_time, props, replicate, wait_for_digest)
+                       lab_fixture, props, replicate, wait_for_digest)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 
@@ -97,10 +96,7 @@ def test_remove_replication_on_both_sides_then_enable_again(hosts):
 def test_terminating_a_scheduled_start_job_drops_the_schedule(hosts):
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
     guid = hv01.find_vm("web01")
-    job = hv01.enable_replication(guid, HV02)
-    assert job["JobState"] == "7", job
-    tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, out = hv01.start_replication(guid, kind=1, start_time=tomorrow)
+    rv, out = hv01.schedule_initial_replication(guid, HV02)
     assert rv == 4096, rv
     scheduled = out.find("{%s}Job" % RS)
 

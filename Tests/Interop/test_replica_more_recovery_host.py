@@ -1,12 +1,11 @@
 """Hosts in trouble: the recovery host killed with -9 while replicas flow, a replica disk whose writes fail
 (WMILab_Fault Kind 4) — replication catches up by itself once the host is back or the fault gone — and a primary
 killed while its initial replication waits for its StartTime."""
-import datetime
 import os
 
 from lab import selector_set
 from multihost import (FAULT, INTERVAL_WALL, INVALID_STATE, PRIMARY, READY, REPLICA, REPLICATING,
-                       lab_fixture, lab_time, props, replicate, wait_for_digest, wait_until)
+                       lab_fixture, props, replicate, wait_for_digest, wait_until)
 
 HV01, HV02 = "WMILAB-HV01", "WMILAB-HV02"
 
@@ -80,11 +79,8 @@ def test_failing_replica_disk_writes_fail_cycles_until_the_fault_is_deleted(host
 def test_a_scheduled_start_the_primary_died_waiting_for_is_dropped(hosts):
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
     guid = hv01.find_vm("web01")
-    job = hv01.enable_replication(guid, HV02)
-    assert job["JobState"] == "7", job
     # Start-VMInitialReplication -InitialReplicationStartTime tomorrow (lab time), then the host crashes.
-    tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, _ = hv01.start_replication(guid, kind=1, start_time=tomorrow)
+    rv, _ = hv01.schedule_initial_replication(guid, HV02)
     assert rv == 4096, rv
     assert hv01.start_replication(guid, kind=1)[0] == INVALID_STATE  # already scheduled
     hosts[HV01].kill()

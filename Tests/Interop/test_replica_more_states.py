@@ -107,10 +107,7 @@ def test_suspend_stops_deltas_resume_sends_them_and_resynchronize_converges(host
 def test_stopping_a_scheduled_initial_replication_ends_its_job_at_once(hosts):
     hv01, hv02 = hosts[HV01].replica, hosts[HV02].replica
     guid = hv01.find_vm("app01")
-    job = hv01.enable_replication(guid, HV02)
-    assert job["JobState"] == "7", job
-    tomorrow = lab_time(job["TimeOfLastStateChange"]) + datetime.timedelta(days=1)
-    rv, out = hv01.start_replication(guid, kind=1, start_time=tomorrow)
+    rv, out = hv01.schedule_initial_replication(guid, HV02)
     assert rv == 4096, rv
     scheduled = out.find("{%s}Job" % RS)
     assert int(hv01.job(scheduled)["JobState"]) == 4
