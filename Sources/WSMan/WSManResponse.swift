@@ -10,6 +10,8 @@ public enum WSManResponseBody: Sendable, Hashable {
     /// Identify; `productVersion` nil means the unauthenticated `OS: 0.0.0 SP: 0.0 Stack: 3.0`.
     case identify(productVendor: String, productVersion: String?)
     case get(WSManInstance)
+    /// A Get answered with an instance encoded beforehand by an encoder of the same style.
+    case encodedGet(EncodedInstance)
     case put(WSManInstance?)
     case create(EndpointReference)
     case delete

@@ -77,6 +77,9 @@ public struct WSManResponseEncoder: Sendable {
             break
         case .get(let instance):
             writeInstance(instance, into: &writer)
+        case .encodedGet(let instance):
+            assert(instance.style == style, "an instance encoded in another prefix style")
+            writer.raw(instance.bytes)
         case .put(let instance):
             if let instance { writeInstance(instance, into: &writer) }
         case .create(let reference):
@@ -144,6 +147,13 @@ public struct WSManResponseEncoder: Sendable {
             writeEndpointReference(reference, into: &writer)
             writer.close("\(w):Item")
         }
+    }
+
+    /// `instance` as it appears in a response body, for `WSManResponseBody.encodedGet`.
+    public func encode(_ instance: WSManInstance) -> EncodedInstance {
+        var writer = XMLWriter(reservingCapacity: 2048)
+        writeInstance(instance, into: &writer)
+        return EncodedInstance(style: style, bytes: writer.bytes)
     }
 
     /// `<p:Class xmlns:p="<class URI>" xmlns:cim=… xmlns:xsi=… xsi:type="p:Class_Type">`.

@@ -16,6 +16,7 @@ public final class WSManDispatcher: WSManEndpoint {
     private let configuration: WSManServiceConfiguration
     private let contexts: EnumerationContexts
     private let classResources = ClassResourceCache()
+    private let renderedInstances = RenderedInstanceMemo()
     private let mofInstanceParser: MOFInstanceParser?
     private let logger: Logger
 
@@ -66,7 +67,7 @@ public final class WSManDispatcher: WSManEndpoint {
         return .later {
             let body: Result<WSManResponseBody, any Error>
             do {
-                body = .success(try await self.perform(decoded, userName: userName))
+                body = .success(try await self.perform(decoded, userName: userName, encoder: encoder))
             } catch {
                 body = .failure(error)
             }
@@ -112,7 +113,9 @@ public final class WSManDispatcher: WSManEndpoint {
 
     // MARK: - Operations
 
-    private func perform(_ request: WSManRequest, userName: String?) async throws -> WSManResponseBody {
+    private func perform(
+        _ request: WSManRequest, userName: String?, encoder: WSManResponseEncoder
+    ) async throws -> WSManResponseBody {
         switch request.operation {
         case .identify:
             return identify
@@ -121,7 +124,9 @@ public final class WSManDispatcher: WSManEndpoint {
             let path = try request.header.selectors.objectPath(className: className, namespace: namespace,
                                                                schema: schema)
             let instance = try await objectManager.getInstance(path, userName: userName)
-            return .get(instance.wsmanInstance(schema: schema, namespace: namespace))
+            return .encodedGet(renderedInstances.encoded(instance, in: namespace, encoder: encoder) {
+                $0.wsmanInstance(schema: self.schema, namespace: namespace)
+            })
         case .put(let wire):
             let (namespace, className) = try classResource(of: request)
             let path = try request.header.selectors.objectPath(className: className, namespace: namespace,

@@ -17,6 +17,11 @@ public struct XMLWriter: Sendable {
         bytes.append(contentsOf: markup.utf8)
     }
 
+    /// Appends bytes written earlier by another `XMLWriter` verbatim.
+    public mutating func raw(_ markup: [UInt8]) {
+        bytes.append(contentsOf: markup)
+    }
+
     /// Writes `<name>`.
     public mutating func open(_ name: String) {
         bytes.append(UInt8(ascii: "<"))
