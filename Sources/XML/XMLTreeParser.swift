@@ -16,7 +16,7 @@ public struct XMLTreeParser: Sendable {
             throw .tooLarge(size: bytes.count, limit: limits.maxDocumentBytes)
         }
         let array = Array(bytes)
-        guard String(validating: array, as: UTF8.self) != nil else {
+        guard (try? UTF8Span(validating: array.span)) != nil else {
             throw .invalidEncoding("the document is not valid UTF-8")
         }
         if array.isEmpty { throw .malformed("empty document", line: 1, column: 1) }
@@ -43,18 +43,10 @@ public struct XMLTreeParser: Sendable {
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<XMLElement, XMLError> {
         guard let base = buffer.baseAddress else { return .failure(.malformed("empty document", line: 1, column: 1)) }
-        let created = base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-            xmlCreateMemoryParserCtxt($0, Int32(buffer.count))
-        }
-        guard let ctxt = created else {
+        guard let context = ParserContextPool.shared.take() else {
             return .failure(.malformed("the XML parser could not be created", line: 0, column: 0))
         }
-        defer {
-            if let doc = ctxt.pointee.myDoc { xmlFreeDoc(doc) }
-            ctxt.pointee.myDoc = nil
-            xmlFreeParserCtxt(ctxt)
-        }
-        xmlCtxtUseOptions(ctxt, options)
+        let ctxt = context.pointer
         let state = ParseState(maxDepth: maxDepth)
         ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
         if let sax = ctxt.pointee.sax {
@@ -63,20 +55,36 @@ public struct XMLTreeParser: Sendable {
             sax.pointee.startElementNs = startElementWithDepthLimit
             sax.pointee.serror = recordError
         }
-        let status = withExtendedLifetime(state) { xmlParseDocument(ctxt) }
+        // Resets the context, then parses with these options only (a reused context keeps nothing of the last
+        // document but its name dictionary).
+        let document = withExtendedLifetime(state) {
+            base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                xmlCtxtReadMemory(ctxt, $0, Int32(buffer.count), nil, nil, options)
+            }
+        }
+        defer { if let document { xmlFreeDoc(document) } }
+        let result = outcome(document, state: state, ctxt: ctxt)
+        ParserContextPool.shared.give(context, reusable: { if case .success = result { true } else { false } }())
+        return result
+    }
+
+    private static func outcome(
+        _ document: xmlDocPtr?, state: ParseState, ctxt: xmlParserCtxtPtr
+    ) -> Result<XMLElement, XMLError> {
         if let error = state.firstError { return .failure(error) }
         let position = Self.position(ctxt)
-        if status != 0 || ctxt.pointee.wellFormed == 0 {
+        guard let document, ctxt.pointee.wellFormed != 0 else {
             return .failure(.malformed("the document is not well-formed", line: position.line, column: position.column))
         }
         if ctxt.pointee.nsWellFormed == 0 {
             return .failure(.namespace("namespace error", line: position.line, column: position.column))
         }
-        guard let doc = ctxt.pointee.myDoc, let root = xmlDocGetRootElement(doc) else {
+        guard let root = xmlDocGetRootElement(document) else {
             return .failure(.malformed("the document has no root element",
                                        line: position.line, column: position.column))
         }
-        return .success(convert(root))
+        var namespaces = NamespaceNames()
+        return .success(convert(root, namespaces: &namespaces))
     }
 
     fileprivate static func position(_ ctxt: xmlParserCtxtPtr) -> (line: Int, column: Int) {
@@ -84,9 +92,9 @@ public struct XMLTreeParser: Sendable {
         return (Int(input.pointee.line), Int(input.pointee.col))
     }
 
-    private static func convert(_ node: xmlNodePtr) -> XMLElement {
+    private static func convert(_ node: xmlNodePtr, namespaces: inout NamespaceNames) -> XMLElement {
         var element = XMLElement(
-            namespaceURI: node.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } },
+            namespaceURI: namespaces.name(of: node.pointee.ns),
             localName: node.pointee.name.map { String(cString: $0) } ?? "",
             line: Int(xmlGetLineNo(node))
         )
@@ -99,7 +107,7 @@ public struct XMLTreeParser: Sendable {
                 child = text.pointee.next
             }
             element.attributes.append(XMLAttribute(
-                namespaceURI: attr.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } },
+                namespaceURI: namespaces.name(of: attr.pointee.ns),
                 localName: attr.pointee.name.map { String(cString: $0) } ?? "",
                 value: value
             ))
@@ -109,7 +117,7 @@ public struct XMLTreeParser: Sendable {
         while let current = child {
             switch current.pointee.type {
             case XML_ELEMENT_NODE:
-                element.children.append(convert(current))
+                element.children.append(convert(current, namespaces: &namespaces))
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = current.pointee.content { element.text += String(cString: content) }
             default:
@@ -118,6 +126,20 @@ public struct XMLTreeParser: Sendable {
             child = current.pointee.next
         }
         return element
+    }
+}
+
+/// The namespace names of one document: a handful of declarations that every element refers to, each made into
+/// a `String` once instead of once per element.
+private struct NamespaceNames {
+    private var known: [(declaration: xmlNsPtr, name: String?)] = []
+
+    mutating func name(of declaration: xmlNsPtr?) -> String? {
+        guard let declaration else { return nil }
+        if let entry = known.first(where: { $0.declaration == declaration }) { return entry.name }
+        let name = declaration.pointee.href.map { String(cString: $0) }
+        if known.count < 32 { known.append((declaration, name)) }
+        return name
     }
 }
 

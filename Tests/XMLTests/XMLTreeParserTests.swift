@@ -69,3 +69,43 @@ import XML
         }
     }
 }
+
+@Suite("Parser contexts reused between parses")
+struct ParserContextReuseTests {
+    @Test("a parse after refused and malformed documents sees nothing of them")
+    func cleanAfterFailures() throws {
+        let parser = XMLTreeParser()
+        let hostile = [
+            "<!DOCTYPE r [<!ENTITY e \"x\">]><r>&e;</r>",
+            "<r><unclosed></r>",
+            "<p:r xmlns:q=\"urn:q\"/>",
+            "<r a=\"1\" a=\"2\"/>",
+        ]
+        for _ in 0..<3 {
+            for text in hostile { #expect(throws: XMLError.self) { try parser.parse(text) } }
+            let root = try parser.parse("<r xmlns=\"urn:ok\"><c a=\"&amp;&#38;\">t&lt;</c></r>")
+            #expect(root.namespaceURI == "urn:ok")
+            #expect(root.children.first?.attributes.first?.value == "&&")
+            #expect(root.children.first?.text == "t<")
+        }
+    }
+
+    @Test("documents with ever-new names and parses on many threads at once stay correct")
+    func manyNamesManyThreads() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    let parser = XMLTreeParser()
+                    for index in 0..<3_000 {
+                        let name = "n\(worker)x\(index)"
+                        let root = try parser.parse("<\(name) xmlns=\"urn:\(name)\"><v>\(index)</v></\(name)>")
+                        #expect(root.localName == name)
+                        #expect(root.namespaceURI == "urn:\(name)")
+                        #expect(root.children.first?.text == "\(index)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
