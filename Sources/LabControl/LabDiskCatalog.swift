@@ -47,6 +47,21 @@ public actor LabDiskCatalog {
         return disk
     }
 
+    /// Removes the disk a DeviceID names: closes it, deletes its files, then its `WMILab_VirtualDisk` instance.
+    /// Removing a disk that is already gone does nothing.
+    public func remove(deviceID: String) throws {
+        let key = deviceID.lowercased()
+        if let disk = open.removeValue(forKey: key) { try? disk.close() }
+        let url = directory.appendingPathComponent(Self.fileName(for: key))
+        if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
+        let instancePath = CIMObjectPath(
+            namespace: Self.namespace, className: "WMILab_VirtualDisk",
+            keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
+        if store.instance(at: instancePath, in: Self.namespace) != nil {
+            try store.delete(at: instancePath, in: Self.namespace)
+        }
+    }
+
     static func fileName(for key: String) -> String {
         String(key.unicodeScalars.map { scalar -> Character in
             let safe = ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) || scalar == "." || scalar == "-"

@@ -125,6 +125,8 @@ struct ServeCommand: AsyncParsableCommand {
         registry.register(ReplicationServiceProvider(store: store, engine: engine), forClass: "Msvm_ReplicationService",
                           in: v2)
         registry.register(ComputerSystemProvider(engine: engine), forClass: "Msvm_ComputerSystem", in: v2)
+        registry.register(VirtualSystemManagementServiceProvider(engine: engine),
+                          forClass: "Msvm_VirtualSystemManagementService", in: v2)
         registry.register(LabClockProvider(clock: clock), forClass: "WMILab_Clock", in: LabDiskCatalog.namespace)
         let jobProvider = JobProvider(
             queue: jobs, errorClass: "Msvm_Error", owningEntity: "Microsoft-Windows-Hyper-V-VMMS")

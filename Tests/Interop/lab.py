@@ -17,6 +17,7 @@ from winrm.protocol import Protocol
 V2 = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2"
 LABNS = "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/wmilab"
 CS, RS = V2 + "/Msvm_ComputerSystem", V2 + "/Msvm_ReplicationService"
+VSMS = V2 + "/Msvm_VirtualSystemManagementService"
 WQL = "http://schemas.microsoft.com/wbem/wsman/1/WQL"
 ASSOC = "http://schemas.dmtf.org/wbem/wsman/1/cimbinding/associationFilter"
 SELFILTER = "http://schemas.dmtf.org/wbem/wsman/1/wsman/SelectorFilter"
@@ -133,10 +134,14 @@ class Lab:
         return items[0].find("{%s}Name" % CS).text
 
     def replication_service_keys(self):
-        items = self.enumerate_all(RS)
+        return self.service_keys(RS)
+
+    def service_keys(self, uri):
+        """The selectors of the host's one instance of a CIM_Service class (Msvm_ReplicationService, …)."""
+        items = self.enumerate_all(uri)
         assert len(items) == 1
         inst = items[0]
-        return [(k, inst.find("{%s}%s" % (RS, k)).text)
+        return [(k, inst.find("{%s}%s" % (uri, k)).text)
                 for k in ("CreationClassName", "Name", "SystemCreationClassName", "SystemName")]
 
     def wait_for_job(self, job_epr, timeout=60):

@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from conftest import Server, _free_port
-from lab import ASSOC, LABNS, NS, RS, V2, Lab, selector_set, selectors_of
+from lab import ASSOC, LABNS, NS, RS, V2, VSMS, Lab, selector_set, selectors_of
 
 # Lab seconds per wall second: a 30 s ReplicationInterval passes in 0.5 s.
 TIME_SCALE = 60
@@ -549,6 +549,13 @@ class Replica:
             assert job["JobState"] == "7", job
             return 0
         return rv
+
+    def destroy_system(self, guid):
+        """Remove-VM (and Stop-VMFailover for a test VM): Msvm_VirtualSystemManagementService.DestroySystem;
+        (ReturnValue, _OUTPUT element)."""
+        out = self.invoke(VSMS, "DestroySystem", self.lab.service_keys(VSMS),
+                          [("AffectedSystem", self.vm_epr(guid))])
+        return int(out.find("{%s}ReturnValue" % VSMS).text), out
 
     def remove_replication(self, guid):
         """Remove-VMReplication on this side: RemoveReplicationRelationship; the finished job."""

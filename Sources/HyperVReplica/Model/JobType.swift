@@ -1,5 +1,7 @@
-/// `Msvm_ConcreteJob.JobType`, the replication subset (90–125) with the documented names.
+/// `Msvm_ConcreteJob.JobType`: Destroy Virtual Machine (3) and the replication subset (90–125), with the
+/// documented names.
 public enum JobType: UInt16, CaseIterable, Sendable, Hashable {
+    case destroyVirtualMachine = 3
     case modifyReplicationServerSettings = 90
     case createReplicationRelationship = 91
     case modifyReplicationRelationshipSettings = 92
@@ -40,6 +42,7 @@ public enum JobType: UInt16, CaseIterable, Sendable, Hashable {
     /// The name the WMI documentation gives the value.
     public var name: String {
         switch self {
+        case .destroyVirtualMachine: "Destroy Virtual Machine"
         case .modifyReplicationServerSettings: "Modify Replication Server Settings"
         case .createReplicationRelationship: "Create Replication Relationship"
         case .modifyReplicationRelationshipSettings: "Modify Replication Relationship Settings"
