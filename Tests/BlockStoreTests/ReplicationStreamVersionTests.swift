@@ -70,11 +70,12 @@ import Testing
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let target = try Self.makeUsedTarget(at: dir)
-        let full = try Self.apply(try Self.fixture("stream-v1-full.bin"), to: target, split: split == 0 ? nil : split)
+        let pieces = split == 0 ? nil : split
+        let full = try Self.apply(try Self.fixture("stream-v1-full.bin"), to: target, split: pieces)
         #expect(full.sourceIdentity == LegacyStreamSource.identity)
         #expect(full.frames == LegacyStreamSource.blocks)
         #expect(try Self.blocks(of: target) == LegacyStreamSource.contentAtP1)
-        let delta = try Self.apply(try Self.fixture("stream-v1-delta.bin"), to: target, split: split == 0 ? nil : split)
+        let delta = try Self.apply(try Self.fixture("stream-v1-delta.bin"), to: target, split: pieces)
         #expect(delta.frames == 2)
         #expect(try Self.blocks(of: target) == LegacyStreamSource.contentAtP2)
         #expect(try target.verify().isEmpty)
