@@ -99,7 +99,9 @@ let package = Package(
             ] + nio
         ),
         .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
-        .testTarget(name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib", "SeededRandom"]),
+        .testTarget(
+            name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib", "SeededRandom"], exclude: ["Fixtures"]
+        ),
         .testTarget(name: "NTLMTests", dependencies: ["NTLM", "SeededRandom"], exclude: ["Fixtures"]),
         .testTarget(name: "HyperVReplicaTests", dependencies: ["HyperVReplica", "CIM"]),
         .testTarget(

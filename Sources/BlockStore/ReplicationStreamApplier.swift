@@ -3,9 +3,10 @@ import Foundation
 
 /// Applies a replication stream to a disk, fed in chunks of any size and split.
 ///
-/// Blocks are written to free slots as they arrive, invisible to readers; ``finish()`` verifies the trailer
-/// (frame count, the SHA-256 of the whole stream, and the digest of the block map the disk must end up with)
-/// and only then commits every block in one journal entry. A stream that is truncated, damaged, or meant for
+/// Blocks are written to free slots as they arrive, invisible to readers, once they match their frame's CRC-32;
+/// ``finish()`` verifies the trailer (frame count, the stream digest, and the digest of the block map the disk
+/// must end up with) and only then commits every block in one journal entry. Streams of format version 2 and 1
+/// are read (see docs/replication-stream.md). A stream that is truncated, damaged, or meant for
 /// another base changes nothing visible. Applying the same stream twice is harmless (blocks already equal are
 /// skipped). Memory stays bounded by 16 MiB of write buffers, one block, and the largest chunk fed.
 public final class ReplicationStreamApplier: @unchecked Sendable {
@@ -37,11 +38,9 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private var carry: [UInt8] = []
     private var expect = Expect.header
     private var header: ReplicationStreamFormat.Header?
-    /// The stream digest, computed on a second thread: raw blocks are hashed where they are gathered, the small
-    /// elements from copies in `headerCopies`, so that nothing waits for it but the trailer and buffer reuse.
-    private let hasher = BackgroundHasher()
-    private let headerCopies: UnsafeMutableRawBufferPointer
-    private var headerCopiesUsed = 0
+    /// The stream digest by the rules of the stream's version; those of the current version (no second thread)
+    /// until the header arrives. For version 1 raw blocks are hashed where they are gathered, on a second thread.
+    private var digest = StreamDigest(version: ReplicationStreamFormat.version)
     private var staged: [JournalRecord.Entry] = []
     private var allocated: [UInt32] = []
     private var lastIndex = -1
@@ -85,16 +84,13 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let bytes = Swift.max(Self.stagingBytes, disk.blockSize)
         buffers = (0..<2).map { _ in .allocate(byteCount: bytes, alignment: 4096) }
         stagingCapacity = bytes / disk.blockSize
-        headerCopies = .allocate(byteCount: 64 << 10, alignment: 16)
     }
 
     deinit {
         abandon()
         writer?.stop()
-        hasher.wait()
-        hasher.stop()
+        digest.wait()
         for buffer in buffers { buffer.deallocate() }
-        headerCopies.deallocate()
     }
 
     /// Feeds the next bytes of the stream.
@@ -212,7 +208,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let start = pendingCount * disk.blockSize + bodyReceived
         let gathered = UnsafeMutableRawBufferPointer(rebasing: staging[start..<start + piece.count])
         gathered.copyMemory(from: piece)
-        hasher.update(UnsafeRawBufferPointer(gathered))
+        digest.addBlockData(UnsafeRawBufferPointer(gathered))
         bodyReceived += piece.count
         guard bodyReceived == disk.blockSize else { return }
         bodyReceived = 0
@@ -225,8 +221,9 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
     private func handle(_ bytes: UnsafeRawBufferPointer) throws {
         switch expect {
         case .header:
-            digestCopy(bytes)
             let h = try ReplicationStreamFormat.Header.decode(Array(bytes))
+            if h.version != ReplicationStreamFormat.version { digest = StreamDigest(version: h.version) }
+            digest.addFraming(bytes)
             guard h.blockSize == UInt32(disk.blockSize), h.diskSize == disk.size else {
                 throw BlockStoreError.geometryMismatch(
                     "stream is for \(h.diskSize) bytes in \(h.blockSize)-byte blocks, the disk has "
@@ -235,7 +232,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             header = h
             expect = .frameType
         case .frameType:
-            digestCopy(bytes)
+            digest.addFraming(bytes)
             switch bytes[0] {
             case ReplicationStreamFormat.dataFrame: expect = .dataFrame
             case ReplicationStreamFormat.zeroFrame: expect = .zeroFrame
@@ -243,7 +240,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             case let type: throw BlockStoreError.corruptStream("unknown frame type \(type)")
             }
         case .dataFrame:
-            digestCopy(bytes)
+            digest.addFraming(bytes)
             let encoding = bytes[0]
             let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 1))
             let length = Self.littleEndian(UInt32.self, bytes, at: 9)
@@ -257,14 +254,14 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             expect = .dataBody(encoding: encoding, index: i, length: Int(length), crc: crc)
         case .dataBody(_, let index, _, let crc):
             // Raw blocks never get here (see `receiveRaw`).
-            hasher.updateNow(bytes)
+            digest.addBlockDataNow(bytes)
             if pendingCount == stagingCapacity { try writePending() }
             try inflate(bytes, index: index, into: assembly)
             try stageAssembled(index: index, crc: crc)
             frames += 1
             expect = .frameType
         case .zeroFrame:
-            digestCopy(bytes)
+            digest.addFraming(bytes)
             let i = try checkIndex(Self.littleEndian(UInt64.self, bytes, at: 0))
             if disk.core.withLock({ $0.state.map[i].slot }) != 0 {
                 staged.append(.init(index: UInt64(i), ref: .hole(blockSize: disk.blockSize)))
@@ -273,8 +270,8 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
             expect = .frameType
         case .trailer:
             let counted = UnsafeRawBufferPointer(rebasing: bytes[0..<40])
-            digestCopy(counted)
-            let expected = hasher.finalize()
+            digest.addFraming(counted)
+            let expected = digest.finalize()
             guard Self.littleEndian(UInt64.self, bytes, at: 0) == UInt64(frames) else {
                 throw BlockStoreError.corruptStream("frame count does not match the trailer")
             }
@@ -287,19 +284,6 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         case .done, .failed:
             return
         }
-    }
-
-    /// Queues bytes that are valid only during the call (headers, at most 72 bytes) from a copy.
-    private func digestCopy(_ bytes: UnsafeRawBufferPointer) {
-        if headerCopiesUsed + bytes.count > headerCopies.count {
-            hasher.wait()
-            headerCopiesUsed = 0
-        }
-        let end = headerCopiesUsed + bytes.count
-        let copy = UnsafeMutableRawBufferPointer(rebasing: headerCopies[headerCopiesUsed..<end])
-        copy.copyMemory(from: bytes)
-        headerCopiesUsed = end
-        hasher.update(UnsafeRawBufferPointer(copy))
     }
 
     /// A little-endian integer at `offset` of an element whose length `needed` guaranteed.
@@ -354,13 +338,13 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
                 return memcmp(mine, theirs, data.count) == 0
             }
             if same == true {
-                hasher.wait()  // the next block is assembled over this one
+                digest.wait()  // the next block is assembled over this one
                 return
             }
         }
         if BlockChecksum.isZero(data) {
             staged.append(.init(index: UInt64(index), ref: .hole(blockSize: disk.blockSize)))
-            hasher.wait()
+            digest.wait()
             return
         }
         let slot = disk.core.withLock { $0.slots.allocate() }
@@ -385,7 +369,7 @@ public final class ReplicationStreamApplier: @unchecked Sendable {
         let bytes = UnsafeRawBufferPointer(rebasing: staging[0..<pendingCount * disk.blockSize])
         pendingCount = 0
         // Whichever buffer is filled next, the digest must be done with what it held.
-        defer { hasher.wait() }
+        defer { digest.wait() }
         if let writer {
             try writer.submit(bytes, at: offset)
             filling = 1 - filling

@@ -1,7 +1,10 @@
-/// Constants and the header of the replication stream format, version 1 (see docs/replication-stream.md).
+/// Constants and the header of the replication stream format, version 2 (see docs/replication-stream.md).
 enum ReplicationStreamFormat {
     static let magic = Array("WMLBREPL".utf8)
-    static let version: UInt16 = 1
+    /// The version the producer writes.
+    static let version: UInt16 = 2
+    /// The versions the applier reads.
+    static let readableVersions: ClosedRange<UInt16> = 1...2
     static let headerSize = 60
     /// Frame types.
     static let dataFrame: UInt8 = 1
@@ -17,7 +20,11 @@ enum ReplicationStreamFormat {
     /// Header flags.
     static let fullStreamFlag: UInt16 = 1
 
+    /// Whether the stream digest of `version` covers the block data (version 1) or only the framing (version 2).
+    static func digestCoversBlockData(version: UInt16) -> Bool { version < 2 }
+
     struct Header: Equatable {
+        var version: UInt16 = ReplicationStreamFormat.version
         var flags: UInt16
         var blockSize: UInt32
         var diskSize: UInt64
@@ -46,8 +53,11 @@ enum ReplicationStreamFormat {
             guard r.raw(magic.count).map(Array.init) == magic else {
                 throw BlockStoreError.corruptStream("not a wmilab replication stream (bad magic)")
             }
-            guard let version = r.u16(), version == ReplicationStreamFormat.version else {
-                throw BlockStoreError.corruptStream("unsupported stream version")
+            guard let version = r.u16() else { throw BlockStoreError.corruptStream("header is truncated") }
+            guard readableVersions.contains(version) else {
+                throw BlockStoreError.corruptStream(
+                    "unsupported stream version \(version) (this wmilab reads versions \(readableVersions.lowerBound)"
+                        + " to \(readableVersions.upperBound))")
             }
             guard let flags = r.u16(), let blockSize = r.u32(), let diskSize = r.u64(), let identity = r.raw(16),
                   let baseEpoch = r.u64(), let epoch = r.u64(), let crc = r.u32()
@@ -55,8 +65,8 @@ enum ReplicationStreamFormat {
             guard crc == BlockChecksum.crc32(bytes[0..<headerSize - 4]) else {
                 throw BlockStoreError.corruptStream("header fails its checksum")
             }
-            return Header(flags: flags, blockSize: blockSize, diskSize: diskSize, identity: Array(identity),
-                          baseEpoch: baseEpoch, epoch: epoch)
+            return Header(version: version, flags: flags, blockSize: blockSize, diskSize: diskSize,
+                          identity: Array(identity), baseEpoch: baseEpoch, epoch: epoch)
         }
     }
 

@@ -1,6 +1,6 @@
 import CZlib
 
-/// Produces a replication stream from a pinned view of a disk, in chunks of bounded size.
+/// Produces a replication stream (format version 2) from a pinned view of a disk, in chunks of bounded size.
 ///
 /// Pull chunks with ``nextChunk()`` or iterate it as an `AsyncSequence` of `[UInt8]`; or have it write chunks
 /// straight into buffers of your own with ``nextChunk(into:)``, which reads the blocks from the disk to where
@@ -34,11 +34,8 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
     private let compressionLevel: Int32?
     private let chunkSize: Int
     private let header: ReplicationStreamFormat.Header
-    /// The stream digest, computed on a second thread while the next blocks are read and checked.
-    private let hasher = BackgroundHasher()
-    /// The chunk ``nextChunk()`` returned last, kept (its storage cannot change or go while this holds it) until
-    /// its digest is done: the caller writes it out while it is hashed.
-    private var digesting: [UInt8]?
+    /// The stream digest: of the header, each frame's header and the trailer, hashed as they are written.
+    private let digest = SHA256()
     private var cursor = 0
     private var headerSent = false
     private var finished = false
@@ -77,11 +74,7 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         zeroHash = ChecksumMap.zeroHash(blockSize: disk.blockSize)
     }
 
-    deinit {
-        hasher.wait()
-        hasher.stop()
-        view.release()
-    }
+    deinit { view.release() }
 
     /// The next chunk of the stream (about `chunkSize` bytes), or nil after the trailer.
     public func nextChunk() throws -> [UInt8]? {
@@ -90,17 +83,13 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         var failure: (any Error)?
         let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             do {
-                count = try produce(into: UnsafeMutableRawBufferPointer(buffer), limit: chunkSize, waits: false)
+                count = try produce(into: UnsafeMutableRawBufferPointer(buffer), limit: chunkSize)
             } catch {
                 failure = error
                 count = 0
             }
         }
-        if let failure {
-            withExtendedLifetime(chunk) { hasher.wait() }  // frames queued before the failure point into it
-            throw failure
-        }
-        digesting = chunk
+        if let failure { throw failure }
         return chunk
     }
 
@@ -112,42 +101,28 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
             throw BlockStoreError.invalidArgument(
                 "a stream chunk needs \(minimumChunkCapacity) bytes, the buffer has \(buffer.count)")
         }
-        return try produce(into: buffer, limit: buffer.count, waits: true)
+        return try produce(into: buffer, limit: buffer.count)
     }
 
-    /// As ``nextChunk(into:)``, but returns while the chunk is still being digested, so the caller can send it
-    /// meanwhile: `buffer` must stay valid and unchanged until the next call of either `nextChunk(into:)` returns
-    /// (they wait for that digest first) or ``waitForDigest()`` returns.
+    /// As ``nextChunk(into:)``. A stream of format version 1 was digested over every byte, and this returned
+    /// while the chunk was still being hashed; version 2 digests frame headers as they are written, so the
+    /// buffer is the caller's again as soon as this returns. Callers written for the contract of version 1
+    /// (keep `buffer` unchanged until the next call or ``waitForDigest()``) remain correct.
     public func nextChunk(retaining buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard !finished else { return 0 }
-        guard buffer.count >= minimumChunkCapacity else {
-            throw BlockStoreError.invalidArgument(
-                "a stream chunk needs \(minimumChunkCapacity) bytes, the buffer has \(buffer.count)")
-        }
-        do {
-            return try produce(into: buffer, limit: buffer.count, waits: false)
-        } catch {
-            hasher.wait()
-            throw error
-        }
+        try nextChunk(into: buffer)
     }
 
-    /// Waits until the digest is done with every chunk produced so far (see ``nextChunk(retaining:)``).
-    public func waitForDigest() { hasher.wait() }
+    /// Returns at once: the digest is done with every chunk when it is returned (see ``nextChunk(retaining:)``).
+    public func waitForDigest() {}
 
-    /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits; each frame
-    /// is handed to the digest as soon as it is written, which hashes it while the next blocks are read.
-    /// `waits`: the digest has caught up when this returns, so the buffer is the caller's again; else the
-    /// caller keeps the buffer unchanged until the next call, which waits first.
-    private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int, waits: Bool) throws -> Int {
-        hasher.wait()
-        digesting = nil
-        defer { if waits { hasher.wait() } }
+    /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits, adding each
+    /// frame's header to the digest as it is written.
+    private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
         var out = ChunkCursor(buffer: buffer)
         if !headerSent {
             out.append(header.encode())
             headerSent = true
-            hash(&out)
+            hashFraming(from: 0, to: out)
         }
         let refs = view.refs
         while out.position < limit, out.room >= dataFrameSize, cursor < refs.count {
@@ -162,12 +137,12 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
             }
         }
         if cursor >= refs.count, out.position < limit, out.room >= Self.trailerFrameSize {
+            let start = out.position
             out.append(ReplicationStreamFormat.trailerFrame)
             out.appendLittleEndian(UInt64(statistics.dataFrames + statistics.zeroFrames))
             out.append(ReplicationStreamFormat.mapDigest(refs))
-            hash(&out)
-            out.append(hasher.finalize())
-            out.hashed = out.position
+            hashFraming(from: start, to: out)
+            out.append(digest.finalize())
             finished = true
             view.release()
         }
@@ -175,10 +150,9 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         return out.position
     }
 
-    /// Adds what was written since the last call to the stream digest.
-    private func hash(_ out: inout ChunkCursor) {
-        hasher.update(UnsafeRawBufferPointer(rebasing: out.buffer[out.hashed..<out.position]))
-        out.hashed = out.position
+    /// Adds the framing bytes written from `start` to the cursor's position to the stream digest.
+    private func hashFraming(from start: Int, to out: ChunkCursor) {
+        digest.update(UnsafeRawBufferPointer(rebasing: out.buffer[start..<out.position]))
     }
 
     private func appendFrame(index: Int, ref: BlockRef, to out: inout ChunkCursor) throws {
@@ -198,9 +172,10 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
             }
         }
         if ref.slot == 0 {
+            let start = out.position
             out.append(ReplicationStreamFormat.zeroFrame)
             out.appendLittleEndian(UInt64(index))
-            hash(&out)
+            hashFraming(from: start, to: out)
             statistics.zeroFrames += 1
         } else {
             _ = try readBlock(index, ref: ref, at: out)
@@ -292,13 +267,14 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         } else if source != destination, let from = data.baseAddress, let to = out.buffer.baseAddress {
             (to + destination).copyMemory(from: from, byteCount: blockSize)  // memmove: the ranges may overlap
         }
+        let start = out.position
         out.append(ReplicationStreamFormat.dataFrame)
         out.append(encoding)
         out.appendLittleEndian(UInt64(index))
         out.appendLittleEndian(UInt32(storedLength))
         out.appendLittleEndian(crc)
+        hashFraming(from: start, to: out)
         out.position += storedLength
-        hash(&out)
         statistics.dataFrames += 1
         statistics.blockBytes += UInt64(blockSize)
     }
@@ -315,8 +291,6 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
 private struct ChunkCursor {
     let buffer: UnsafeMutableRawBufferPointer
     var position = 0
-    /// How far the stream digest has been given the chunk.
-    var hashed = 0
 
     var room: Int { buffer.count - position }
 

@@ -5,8 +5,9 @@ import Testing
 @testable import BlockStore
 
 /// The bytes of a stream are fixed by the format (docs/replication-stream.md), not by how the producer builds
-/// them: these streams' digests were taken from the producer that copied every block through its own buffers,
-/// before blocks were read to where they go in the chunk.
+/// them. The version 1 digests were taken from the producer that copied every block through its own buffers,
+/// before blocks were read to where they go in the chunk; a version 2 stream is the same bytes but for the
+/// version field, the header's CRC-32 and the trailer's stream digest.
 @Suite struct ReplicationStreamFormatTests {
     static let identity = UUID(uuidString: "0B6F2D1E-5A4C-4E3B-8D2A-7C9E1F3B5D60")!
     static let blocks = 40
@@ -58,7 +59,18 @@ import Testing
             }
         }
 
+        /// SHA-256 of the whole stream, format version 2.
         var expectedDigest: String {
+            switch self {
+            case .full: "31f8d5adfb41b61f615a270dc6779477e618a8f386ebf2aaea9bb40ea62c4c26"
+            case .fullCompressed: "37bfc7b8767156859935b978dd521c8705966e32a2cc3fa973d7fe93f302a556"
+            case .delta: "9e003fe6cb0e86a1e25520555dc2c13cb2935a33b754f6743f0852fd48b3f9a1"
+            case .deltaCompressed: "21fc9a540fefcb8df5762892d0eae8b9225b140e3917f8a6d7d5b7a280a35e7f"
+            }
+        }
+
+        /// SHA-256 of the whole stream as the producer of format version 1 wrote it.
+        var expectedVersion1Digest: String {
             switch self {
             case .full: "6bc2c616b8243ece831d12fe67435d4badc0e0fc460ce6a78aa5bdbe7e108156"
             case .fullCompressed: "700248d5239453c6aad47d016d54382baf6289bee791cbfea97f4d5381502912"
@@ -75,6 +87,20 @@ import Testing
         let f = try fixture(at: dir)
         let stream = try collect(try kind.producer(f, chunkSize: chunkSize))
         #expect(stream.withUnsafeBytes { SHA256.hash($0) }.hexString == kind.expectedDigest)
+    }
+
+    /// A version 2 stream carries version 2 and a digest of its header, frame headers and trailer only; with
+    /// version 1 and a digest of every byte instead, it is exactly what the producer of version 1 wrote.
+    @Test(arguments: Kind.allCases)
+    func version2DiffersFromVersion1OnlyInVersionAndDigest(kind: Kind) throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let f = try fixture(at: dir)
+        let editor = try StreamEditor(try collect(try kind.producer(f, chunkSize: 1 << 20)))
+        #expect(editor.version == 2)
+        #expect(editor.streamDigest == editor.digest(byRulesOf: 2))
+        let version1 = editor.reencoded(asVersion: 1)
+        #expect(version1.withUnsafeBytes { SHA256.hash($0) }.hexString == kind.expectedVersion1Digest)
     }
 
     /// Chunks written into the caller's buffers, whatever their size, make the same stream.
