@@ -104,17 +104,6 @@ public final class ReplicationStreamProducer: AsyncSequence, @unchecked Sendable
         return try produce(into: buffer, limit: buffer.count)
     }
 
-    /// As ``nextChunk(into:)``. A stream of format version 1 was digested over every byte, and this returned
-    /// while the chunk was still being hashed; version 2 digests frame headers as they are written, so the
-    /// buffer is the caller's again as soon as this returns. Callers written for the contract of version 1
-    /// (keep `buffer` unchanged until the next call or ``waitForDigest()``) remain correct.
-    public func nextChunk(retaining buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        try nextChunk(into: buffer)
-    }
-
-    /// Returns at once: the digest is done with every chunk when it is returned (see ``nextChunk(retaining:)``).
-    public func waitForDigest() {}
-
     /// Fills `buffer` with frames while fewer than `limit` bytes are written and another frame fits, adding each
     /// frame's header to the digest as it is written.
     private func produce(into buffer: UnsafeMutableRawBufferPointer, limit: Int) throws -> Int {
