@@ -191,8 +191,8 @@ struct HTTPConnectionStateMachine {
             exchange?.negotiates = true
         }
         let negotiates = exchange?.negotiates == true
-        if isWSMan, !(negotiates && HTTPConnectionHandler.isEmptyHandshakeLeg(head)),
-           !HTTPConnectionHandler.isAcceptedContentType(head.headers.first(name: "Content-Type")) {
+        if isWSMan, !(negotiates && Self.isEmptyHandshakeLeg(head)),
+           !Self.isAcceptedContentType(head.headers.first(name: "Content-Type")) {
             return refuse(.init(status: 415))
         }
 
@@ -396,7 +396,7 @@ struct HTTPConnectionStateMachine {
         let contentType = info.headers.first(named: "Content-Type")
         let decision = authentication.negotiateBodyReceived(
             authorization: authorization, contentType: contentType, body: body)
-        HTTPConnectionHandler.logNegotiateDecision(decision, peer: info.remoteAddress, to: configuration.logger)
+        Self.logNegotiateDecision(decision, peer: info.remoteAddress, to: configuration.logger)
         switch decision {
         case .challenge(let values, _):
             let headers = values.map { HTTPHeaderField(name: "WWW-Authenticate", value: $0) }
@@ -406,7 +406,7 @@ struct HTTPConnectionStateMachine {
             return answer(.init(status: 400))
         case .serve(let user, let body, let originalContentType):
             guard !body.isEmpty else { return answer(.init(status: 200)) }
-            let info = HTTPConnectionHandler.served(info, user: user, contentType: originalContentType)
+            let info = Self.served(info, user: user, contentType: originalContentType)
             let key = gateKey(for: user.name)
             guard configuration.gate.tryAcquire(key) else {
                 let limit = configuration.limits.maxConcurrentOperationsPerUser
@@ -435,7 +435,7 @@ struct HTTPConnectionStateMachine {
                 return .close(releasingSlot: endConnection())
             }
         }
-        guard HTTPConnectionHandler.areValidToSend(response) else {
+        guard Self.areValidToSend(response) else {
             configuration.logger.error("an endpoint answered with a header that cannot be sent; connection closed")
             return .close(releasingSlot: endConnection())
         }
