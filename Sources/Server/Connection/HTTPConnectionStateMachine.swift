@@ -4,16 +4,20 @@ import NIOHTTP1
 import NTLM
 
 /// The requests of one connection, as a value: request parts and what became of earlier actions go in, the
-/// next thing the connection must do comes out. It does no I/O: `HTTPConnectionHandler` feeds it and carries out
-/// its actions (writes, reads, endpoint calls, the streamed body, closing).
+/// next thing the connection must do comes out. `HTTPConnectionHandler` feeds it and carries out its actions
+/// (writes, reads, endpoint calls, the streamed body, closing); it has no channel and does no I/O beyond its log
+/// lines. Two shared things are consulted in place because their answer decides the transition: the
+/// `OperationGate`, where a request takes its user's slot (giving it back is an action), and the endpoint's
+/// rendering of a transport fault (`WSManEndpoint.respond(to:for:)`).
 ///
 /// Requests are served one at a time, in order: parts that arrive while one is being answered are queued and
 /// replayed once it is (`nextAction()`); reading is held back while the queue is long or a streamed body's buffer
 /// is full. For each request it checks the route, method, credentials (`AuthenticationStateMachine`), content
 /// type and the user's operation slot, and gathers a `/wsman` body within `ServerLimits.maxEnvelopeSize`.
 ///
-/// Driving it: after an action that reports back (`.startRequest`, `.write`, a `.feedStream` the body refused),
-/// call the event it names; after any other action, call `nextAction()` until it answers `.none`.
+/// Driving it: `.startRequest` and `.write` are answered with the event they name, which returns the next
+/// action; after any other action (and a `.feedStream` whose refusal was reported), `nextAction()` says what is
+/// due, until it returns `.none`.
 struct HTTPConnectionStateMachine {
     /// What every connection of a listener shares.
     struct Configuration: Sendable {
