@@ -1,6 +1,8 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NTLM
 import SeededRandom
 import Testing
 
@@ -42,11 +44,16 @@ private struct Driver {
     /// What the streamed body answers to the next yields (then `.produceMore`).
     var streamAnswers: [StreamAnswer] = []
 
-    init() throws {
+    /// - Parameter negotiate: whether Negotiate/NTLM is offered besides Basic.
+    init(negotiate: Bool = false) throws {
         let replication = try StreamingRoute(pathPrefix: "/wmilab/replication", endpoint: IgnoringStreamEndpoint())
+        let ntlm = NTLMAcceptor.Configuration(
+            users: [NTLMUser(name: "labuser", password: "LabPass1!")], computerName: "WMILAB-HV01", domainName: "LAB"
+        )
         machine = HTTPConnectionStateMachine(configuration: .init(
             routes: ServerRoutes(wsman: EchoEndpoint(), streaming: [replication]),
             users: [.labDefault],
+            negotiate: negotiate ? ntlm : nil,
             limits: ServerLimits(maxEnvelopeSize: Self.maxEnvelopeSize),
             gate: gate,
             isSecure: false,
@@ -311,6 +318,43 @@ struct HTTPConnectionStateMachineTests {
         ])
         let fault = String(decoding: try #require(driver.written.last).body, as: UTF8.self)
         #expect(fault.contains("w:QuotaLimit"))
+    }
+
+    @Test("Negotiate: each leg is decided once its body is read, and the slot is taken for the user it names")
+    func negotiateHandshake() throws {
+        var driver = try Driver(negotiate: true)
+        var initiator = NTLMInitiator(user: "labuser", domain: "LAB", password: "LabPass1!", mode: .spnego)
+        let first = "Negotiate " + Data(initiator.negotiate()).base64EncodedString()
+        #expect(driver.receive(request("<a/>", authorization: first)) == [
+            .startRequest("/wsman"), .write(status: 401, keepAlive: true, slot: nil),
+        ])
+        let challenge = try #require(driver.written.last?.headers.first { $0.name == "WWW-Authenticate" }?.value)
+        let token = try #require(Data(base64Encoded: String(challenge.dropFirst("Negotiate ".count))))
+        let last = "Negotiate " + Data(try initiator.respond(to: Array(token))).base64EncodedString()
+        let parts = request("<a/>", authorization: last)
+        #expect(driver.receive(Array(parts.dropLast())) == [.startRequest("/wsman")])
+        #expect(driver.slots == 0, "the user is known once the body is read")
+        let end = try #require(parts.last)
+        #expect(driver.receive(end) == [.callEndpoint(body: "<a/>", exchange: 2, user: "labuser")])
+        #expect(driver.slots == 1)
+        #expect(driver.respond(exchange: 2) == [.write(status: 200, keepAlive: true, slot: "labuser")])
+        let final = driver.written.last?.headers.first { $0.name == "WWW-Authenticate" }?.value
+        #expect(final?.hasPrefix("Negotiate ") == true, "SPNEGO's final token goes with the first answer")
+        // The connection is the user's now: a request without credentials is served.
+        #expect(driver.receive(request("<b/>", authorization: nil)).last == .callEndpoint(
+            body: "<b/>", exchange: 3, user: "labuser"
+        ))
+    }
+
+    @Test("Negotiate: a body over the envelope limit is answered with the fault and the connection closed")
+    func negotiateTooLarge() throws {
+        var driver = try Driver(negotiate: true)
+        var initiator = NTLMInitiator(user: "labuser", domain: "LAB", password: "LabPass1!", mode: .spnego)
+        let first = "Negotiate " + Data(initiator.negotiate()).base64EncodedString()
+        let large = String(repeating: "x", count: Driver.maxEnvelopeSize + 1)
+        #expect(driver.receive(request(large, authorization: first, chunkSize: 16)) == [
+            .startRequest("/wsman"), .write(status: 500, keepAlive: false, slot: nil),
+        ])
     }
 
     @Test("Expect: 100-continue is answered when the request is admitted")
