@@ -76,8 +76,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     // MARK: - Actions
 
     /// Carries out `action` and whatever the machine answers to it, until it has nothing more to do.
-    private func run(_ action: HTTPConnectionStateMachine.Action, context: ChannelHandlerContext) {
-        var action = action
+    private func run(_ first: consuming HTTPConnectionStateMachine.Action, context: ChannelHandlerContext) {
+        var action = first  // moved, not copied
         while true {
             switch action {
             case .none:
