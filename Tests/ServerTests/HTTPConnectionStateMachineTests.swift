@@ -467,11 +467,25 @@ struct HTTPConnectionStateMachineTests {
             driver.streamAnswers = [.dropped]
             #expect(driver.receive(parts[2]) == [.feedStream("bb")])
         } else {
-            #expect(driver.streamTerminated(exchange: 1) == [])
+            #expect(driver.streamTerminated(exchange: 1) == [.finishStream(thenRead: false)])
             #expect(driver.receive(parts[2]) == [])
         }
         #expect(driver.receive(parts[3]) == [])
         #expect(driver.receive(parts[4]) == [], "nothing left to finish")
+        #expect(driver.respond(exchange: 1) == [.write(status: 200, keepAlive: true, slot: "labuser")])
+    }
+
+    @Test("streaming: a reader that leaves while the body is paused lets reading resume")
+    func streamingTerminatedWhilePaused() throws {
+        var driver = try Driver()
+        let parts = request("aabb", method: .PUT, uri: "/wmilab/replication/x", chunkSize: 2)
+        driver.streamAnswers = [.stopProducing]
+        _ = driver.receive(Array(parts[0...1]))
+        #expect(driver.readRequested() == [])
+        #expect(driver.streamTerminated(exchange: 1) == [.finishStream(thenRead: true)])
+        #expect(driver.streamTerminated(exchange: 1) == [], "the body is let go of once")
+        #expect(driver.receive(parts[2]) == [])
+        #expect(driver.receive(parts[3]) == [])
         #expect(driver.respond(exchange: 1) == [.write(status: 200, keepAlive: true, slot: "labuser")])
     }
 

@@ -49,7 +49,8 @@ struct HTTPConnectionStateMachine {
         /// Yield a chunk to the streamed body; report a full buffer with `streamBufferFull()`, a body nobody reads
         /// any more with `streamDropped()`.
         case feedStream(ByteBuffer)
-        /// Finish the streamed body (no more chunks come), then ask for a read when `thenRead`.
+        /// Finish the streamed body and let go of it (no more chunks come; finishing has no effect on a body whose
+        /// reader already left), then ask for a read when `thenRead`.
         case finishStream(thenRead: Bool)
         /// Write and flush a response, closing the connection after it unless `keepAlive` (which the connection
         /// may still refuse), give back `releasingSlot`, then report with `responseWritten(keepAlive:)`.
@@ -293,8 +294,10 @@ struct HTTPConnectionStateMachine {
     mutating func streamTerminated(exchange id: Int) -> Action {
         guard let exchange, exchange.id == id else { return .none }
         streamIsPaused = false
-        if case .streaming(_, let response) = state { state = .streaming(feedsBody: false, response: response) }
-        return resumeReadingIfPossible()
+        let read = resumeReadingIfPossible()
+        guard case .streaming(true, let response) = state else { return read }
+        state = .streaming(feedsBody: false, response: response)
+        return .finishStream(thenRead: read.isRead)
     }
 
     /// The connection closed or failed: input is ignored from here on. A running endpoint call keeps its slot
