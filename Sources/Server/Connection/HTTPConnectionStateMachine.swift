@@ -78,8 +78,8 @@ struct HTTPConnectionStateMachine {
     private enum State {
         /// Waiting for the next request head.
         case idle
-        /// Gathering a `/wsman` body into `envelope`; `tooLarge` once it passed the limit (the rest is discarded).
-        case readingEnvelope(HTTPRequestInfo, any WSManEndpoint, tooLarge: Bool)
+        /// Gathering a `/wsman` body into `envelope` (or discarding it once `envelopeIsTooLarge`).
+        case readingEnvelope(HTTPRequestInfo, any WSManEndpoint)
         /// Discarding the body of a refused request, then answering `response`; beyond the envelope limit the
         /// answer goes out at once and the connection closes.
         case refusing(WSManHTTPResponse, seen: Int)
@@ -101,6 +101,9 @@ struct HTTPConnectionStateMachine {
     private var nextExchangeID = 0
     private var authentication: AuthenticationStateMachine
     private var envelope: [UInt8] = []
+    /// The body being read passed the envelope limit: the rest of it is discarded. Apart from the state so that a
+    /// body part need not copy the state's payload.
+    private var envelopeIsTooLarge = false
     /// Parts that arrived while a request was being answered, in order.
     private var queued = CircularBuffer<HTTPServerRequestPart>()
     /// Queued parts are being replayed (`nextAction()`).
@@ -221,13 +224,12 @@ struct HTTPConnectionStateMachine {
         case .wsman(let endpoint):
             let limit = configuration.limits.maxEnvelopeSize
             let declared = head.headers.first(name: "Content-Length").flatMap { Int($0) }
-            if let declared, declared > limit {
-                state = .readingEnvelope(info, endpoint, tooLarge: true)
-            } else {
+            envelopeIsTooLarge = declared.map { $0 > limit } ?? false
+            if !envelopeIsTooLarge {
                 envelope = []
                 envelope.reserveCapacity(declared ?? 0)
-                state = .readingEnvelope(info, endpoint, tooLarge: false)
             }
+            state = .readingEnvelope(info, endpoint)
             return continueVersion.map(Action.writeContinue) ?? .none
         case .streaming(let streamingRoute):
             guard let id = exchange?.id else { return .none }
@@ -320,57 +322,84 @@ struct HTTPConnectionStateMachine {
     }
 
     private mutating func handle(_ part: HTTPServerRequestPart) -> Action {
-        switch (state, part) {
-        case (.closed, _):
+        // The state is switched on alone, and its payload bound only where it is used: a body part of an envelope
+        // then copies nothing.
+        switch state {
+        case .closed:
             return .none
-        case (.idle, .head(let head)):
+        case .idle:
+            guard case .head(let head) = part else { return .none }  // stray parts of a request already answered
             return .startRequest(head)
-        case (.idle, .body), (.idle, .end):
-            return .none  // stray parts of a request already answered
-        case (.readingEnvelope(let info, let endpoint, let tooLarge), .body(let chunk)):
-            guard !tooLarge else { return .none }
-            if envelope.count + chunk.readableBytes > configuration.limits.maxEnvelopeSize {
-                envelope = []
-                state = .readingEnvelope(info, endpoint, tooLarge: true)
-            } else {
-                envelope.append(contentsOf: chunk.readableBytesView)
+        case .readingEnvelope:
+            switch part {
+            case .body(let chunk):
+                gather(chunk)
+                return .none
+            case .end:
+                return envelopeEnded()
+            case .head:
+                return brokenRequest()
             }
-            return .none
-        case (.readingEnvelope(let info, let endpoint, let tooLarge), .end):
-            if tooLarge {
-                // A Negotiate connection cannot stay in step with a request it did not read.
-                if exchange?.negotiates == true { exchange?.keepAlive = false }
-                return answer(tooLargeFault(info, endpoint: endpoint))
-            }
-            let body = envelope
-            envelope = []
-            if exchange?.negotiates == true { return negotiated(info, endpoint: endpoint, body: body) }
-            return call(endpoint, with: WSManHTTPRequest(info: info, body: body))
-        case (.refusing(let response, let seen), .body(let chunk)):
-            let seen = seen + chunk.readableBytes
-            if seen > configuration.limits.maxEnvelopeSize {
-                exchange?.keepAlive = false
+        case .refusing(let response, let seen):
+            switch part {
+            case .body(let chunk):
+                let seen = seen + chunk.readableBytes
+                if seen > configuration.limits.maxEnvelopeSize {
+                    exchange?.keepAlive = false
+                    return answer(response)
+                }
+                state = .refusing(response, seen: seen)
+                return .none
+            case .end:
                 return answer(response)
+            case .head:
+                return brokenRequest()
             }
-            state = .refusing(response, seen: seen)
-            return .none
-        case (.refusing(let response, _), .end):
-            return answer(response)
-        case (.streaming(let feedsBody, let response), .body(let chunk)):
-            guard feedsBody, response == nil else { return .none }
-            return .feedStream(chunk)
-        case (.streaming(let feedsBody, let response), .end):
-            streamIsPaused = false
-            if let response { return answer(response) }
-            state = .awaitingResponse
-            return feedsBody ? .finishStream(thenRead: false) : .none
-        case (.awaitingResponse, _):
+        case .streaming(let feedsBody, let response):
+            switch part {
+            case .body(let chunk):
+                guard feedsBody, response == nil else { return .none }
+                return .feedStream(chunk)
+            case .end:
+                streamIsPaused = false
+                if let response { return answer(response) }
+                state = .awaitingResponse
+                return feedsBody ? .finishStream(thenRead: false) : .none
+            case .head:
+                return brokenRequest()
+            }
+        case .awaitingResponse:
             queued.append(part)
             return .none
-        case (_, .head):
-            // The decoder never starts a request inside another; treat it as a broken connection.
-            return .close(releasingSlot: endConnection())
         }
+    }
+
+    /// The decoder never starts a request inside another; treat it as a broken connection.
+    private mutating func brokenRequest() -> Action {
+        .close(releasingSlot: endConnection())
+    }
+
+    private mutating func gather(_ chunk: ByteBuffer) {
+        guard !envelopeIsTooLarge else { return }
+        if envelope.count + chunk.readableBytes > configuration.limits.maxEnvelopeSize {
+            envelope = []
+            envelopeIsTooLarge = true
+        } else {
+            envelope.append(contentsOf: chunk.readableBytesView)
+        }
+    }
+
+    private mutating func envelopeEnded() -> Action {
+        guard case .readingEnvelope(let info, let endpoint) = state else { return .none }
+        if envelopeIsTooLarge {
+            // A Negotiate connection cannot stay in step with a request it did not read.
+            if exchange?.negotiates == true { exchange?.keepAlive = false }
+            return answer(tooLargeFault(info, endpoint: endpoint))
+        }
+        let body = envelope
+        envelope = []
+        if exchange?.negotiates == true { return negotiated(info, endpoint: endpoint, body: body) }
+        return call(endpoint, with: WSManHTTPRequest(info: info, body: body))
     }
 
     /// Answers a request refused before its body was wanted, once its body has been discarded; a body over the
