@@ -1,4 +1,4 @@
-extension HTTPConnectionHandler {
+extension HTTPConnectionStateMachine {
     /// `application/soap+xml` with any parameters, or the MS-WSMV encrypted multipart form.
     static func isAcceptedContentType(_ value: String?) -> Bool {
         guard let value else { return false }

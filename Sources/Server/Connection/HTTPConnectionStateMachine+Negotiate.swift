@@ -1,7 +1,7 @@
 import Logging
 import NIOHTTP1
 
-extension HTTPConnectionHandler {
+extension HTTPConnectionStateMachine {
     /// A Negotiate handshake leg without a body: encrypting clients (pypsrp) send their setup request with
     /// `Content-Length: 0` and no `Content-Type`.
     static func isEmptyHandshakeLeg(_ head: HTTPRequestHead) -> Bool {

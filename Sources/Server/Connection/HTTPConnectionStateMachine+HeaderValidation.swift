@@ -1,4 +1,4 @@
-extension HTTPConnectionHandler {
+extension HTTPConnectionStateMachine {
     /// Whether the fields an endpoint added to its response can be sent as they are: every name an RFC 9110
     /// token, no value with a control character other than HTAB (a CR or LF would split the response).
     ///
