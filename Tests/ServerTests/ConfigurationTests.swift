@@ -65,7 +65,7 @@ struct ConfigurationTests {
         ("text/xml", false), ("application/xml", false), ("", false),
     ] as [(String, Bool)])
     func contentTypes(value: String, accepted: Bool) {
-        #expect(HTTPConnectionHandler.isAcceptedContentType(value) == accepted)
+        #expect(HTTPConnectionStateMachine.isAcceptedContentType(value) == accepted)
     }
 
     @Test("an HTTPS listener without certificate is a configuration error")

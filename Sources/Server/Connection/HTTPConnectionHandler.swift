@@ -20,11 +20,6 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private static let serverHeader = "Microsoft-HTTPAPI/2.0"
 
-    /// `HTTPConnectionStateMachine.isAcceptedContentType(_:)`.
-    static func isAcceptedContentType(_ value: String?) -> Bool {
-        HTTPConnectionStateMachine.isAcceptedContentType(value)
-    }
-
     private let configuration: Configuration
     private let lifecycle: ConnectionLifecycle
     private var context: ChannelHandlerContext?
