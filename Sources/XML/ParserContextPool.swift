@@ -1,5 +1,5 @@
 import CLibXML2
-import Synchronization
+import Foundation
 
 /// libxml2 parser contexts kept between parses: creating one (its input, node and name stacks, its name
 /// dictionary) and freeing it cost about as much as parsing a small envelope.
@@ -7,7 +7,7 @@ import Synchronization
 /// A context goes back to the pool only after a parse that met no error, and only while its dictionary (which
 /// keeps every element and attribute name it has seen) is small, so hostile documents with ever-new names
 /// cannot make a pooled context grow; at most `capacity` contexts are kept.
-final class ParserContextPool: Sendable {
+final class ParserContextPool: @unchecked Sendable {
     /// A context that is in no other thread's hands.
     struct Context: @unchecked Sendable {
         let pointer: xmlParserCtxtPtr
@@ -15,7 +15,8 @@ final class ParserContextPool: Sendable {
 
     static let shared = ParserContextPool(capacity: 8, maxDictionaryNames: 4096)
 
-    private let idle = Mutex<[Context]>([])
+    private let lock = NSLock()
+    private var idle: [Context] = []
     private let capacity: Int
     private let maxDictionaryNames: Int
 
@@ -26,7 +27,7 @@ final class ParserContextPool: Sendable {
 
     /// An idle context, or a new one; nil when libxml2 cannot allocate one.
     func take() -> Context? {
-        if let context = idle.withLock({ $0.popLast() }) { return context }
+        if let context = lock.withLock({ idle.popLast() }) { return context }
         return xmlNewParserCtxt().map(Context.init)
     }
 
@@ -35,9 +36,9 @@ final class ParserContextPool: Sendable {
         let small = context.pointer.pointee.dict.map { Int(xmlDictSize($0)) <= maxDictionaryNames } ?? true
         if reusable, small {
             context.pointer.pointee._private = nil
-            let kept = idle.withLock { contexts -> Bool in
-                guard contexts.count < capacity else { return false }
-                contexts.append(context)
+            let kept = lock.withLock { () -> Bool in
+                guard idle.count < capacity else { return false }
+                idle.append(context)
                 return true
             }
             if kept { return }
@@ -46,6 +47,6 @@ final class ParserContextPool: Sendable {
     }
 
     deinit {
-        for context in idle.withLock({ $0 }) { xmlFreeParserCtxt(context.pointer) }
+        for context in idle { xmlFreeParserCtxt(context.pointer) }
     }
 }

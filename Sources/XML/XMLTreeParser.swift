@@ -16,7 +16,7 @@ public struct XMLTreeParser: Sendable {
             throw .tooLarge(size: bytes.count, limit: limits.maxDocumentBytes)
         }
         let array = Array(bytes)
-        guard (try? UTF8Span(validating: array.span)) != nil else {
+        guard Self.isValidUTF8(array) else {
             throw .invalidEncoding("the document is not valid UTF-8")
         }
         if array.isEmpty { throw .malformed("empty document", line: 1, column: 1) }
@@ -30,6 +30,12 @@ public struct XMLTreeParser: Sendable {
     /// Parses a string (for documents that arrive as text, e.g. embedded CIM-XML instances).
     public func parse(_ string: String) throws(XMLError) -> XMLElement {
         try parse(Array(string.utf8))
+    }
+
+    /// Validates without building a `String` where the standard library can.
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        if #available(macOS 26.0, *) { return (try? UTF8Span(validating: bytes.span)) != nil }
+        return String(validating: bytes, as: UTF8.self) != nil
     }
 
     private static let libraryInitialised: Bool = {
