@@ -38,11 +38,11 @@ private func sendPattern(_ connection: TestHTTPConnection, count: Int) async thr
 // Serialized: these tests compare the process' resident memory before and after.
 @Suite("Large bodies", .serialized)
 struct LargeBodyTests {
-    @Test("a 24 MB envelope is refused with EncodingLimit without being buffered; the connection keeps serving")
+    @Test("a 64 MB envelope is refused with EncodingLimit without being buffered; the connection keeps serving")
     func oversizedEnvelope() async throws {
         try await InProcessServer.withServer(endpoint: EchoEndpoint()) { server in
             try await TestHTTPConnection.with(port: server.port) { connection in
-                let size = 24 * 1024 * 1024
+                let size = 64 * 1024 * 1024
                 let before = residentBytes()
                 var peak = before
                 // Chunked, so the server cannot refuse it from the Content-Length alone.
@@ -62,11 +62,11 @@ struct LargeBodyTests {
                 #expect(response.status == 500)
                 #expect(response.text.contains("<s:Value>w:EncodingLimit</s:Value>"))
                 #expect(response.text.contains("Code=\"2150858805\""))
-                // A buffered body would add all of its 24 MB while it arrives; suites running in parallel add their
-                // own (XMLTests builds a 10 MB document), about 12 MB at most.
+                // A buffered body would add all of its 64 MB while it arrives. Suites running in parallel add their
+                // own (XMLTests builds a 10 MB document, others up to about 20 MB at once), so the bound is half.
                 if let now = residentBytes() { peak = max(peak ?? now, now) }
                 if let before, let peak {
-                    #expect(peak - before < size * 9 / 10, "resident memory grew by \(peak - before) bytes")
+                    #expect(peak - before < size / 2, "resident memory grew by \(peak - before) bytes")
                 }
                 try await connection.send(TestHTTPConnection.request(
                     headers: [("Authorization", labAuthorization), ("Content-Type", "application/soap+xml")],
