@@ -49,10 +49,9 @@ public struct XMLTreeParser: Sendable {
 
     private static func parse(_ buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<XMLElement, XMLError> {
         guard let base = buffer.baseAddress else { return .failure(.malformed("empty document", line: 1, column: 1)) }
-        guard let context = ParserContextPool.shared.take() else {
+        guard let ctxt = takeContext() else {
             return .failure(.malformed("the XML parser could not be created", line: 0, column: 0))
         }
-        let ctxt = context.pointer
         let state = ParseState(maxDepth: maxDepth)
         ctxt.pointee._private = Unmanaged.passUnretained(state).toOpaque()
         if let sax = ctxt.pointee.sax {
@@ -70,8 +69,19 @@ public struct XMLTreeParser: Sendable {
         }
         defer { if let document { xmlFreeDoc(document) } }
         let result = outcome(document, state: state, ctxt: ctxt)
-        ParserContextPool.shared.give(context, reusable: { if case .success = result { true } else { false } }())
+        giveBack(ctxt, reusable: { if case .success = result { true } else { false } }())
         return result
+    }
+
+    /// A parser context: from the pool where the platform has its lock, else a new one.
+    private static func takeContext() -> xmlParserCtxtPtr? {
+        if #available(macOS 15.0, *) { return ParserContextPool.shared.take() }
+        return xmlNewParserCtxt()
+    }
+
+    private static func giveBack(_ ctxt: xmlParserCtxtPtr, reusable: Bool) {
+        if #available(macOS 15.0, *) { return ParserContextPool.shared.give(ctxt, reusable: reusable) }
+        xmlFreeParserCtxt(ctxt)
     }
 
     private static func outcome(
