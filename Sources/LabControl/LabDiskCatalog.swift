@@ -30,10 +30,7 @@ public actor LabDiskCatalog {
         if FileManager.default.fileExists(atPath: path) {
             disk = try VirtualDisk.open(at: path)
         } else {
-            let instancePath = CIMObjectPath(
-                namespace: Self.namespace, className: "WMILab_VirtualDisk",
-                keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
-            guard let instance = store.instance(at: instancePath, in: Self.namespace) else {
+            guard let instance = store.instance(at: Self.instancePath(deviceID: deviceID), in: Self.namespace) else {
                 throw CIMStatus.notFound("No WMILab_VirtualDisk with DeviceID \(deviceID)")
             }
             guard case .uint64(let size)? = instance["SizeBytes"] else {
@@ -54,12 +51,16 @@ public actor LabDiskCatalog {
         if let disk = open.removeValue(forKey: key) { try? disk.close() }
         let url = directory.appendingPathComponent(Self.fileName(for: key))
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-        let instancePath = CIMObjectPath(
-            namespace: Self.namespace, className: "WMILab_VirtualDisk",
-            keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
+        let instancePath = Self.instancePath(deviceID: deviceID)
         if store.instance(at: instancePath, in: Self.namespace) != nil {
             try store.delete(at: instancePath, in: Self.namespace)
         }
+    }
+
+    /// The path of the `WMILab_VirtualDisk` instance a DeviceID names.
+    public static func instancePath(deviceID: String) -> CIMObjectPath {
+        CIMObjectPath(namespace: namespace, className: "WMILab_VirtualDisk",
+                      keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
     }
 
     static func fileName(for key: String) -> String {

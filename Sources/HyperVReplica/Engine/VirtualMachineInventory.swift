@@ -1,5 +1,6 @@
 import CIM
 import Foundation
+import LabControl
 import Providers
 
 /// The `root/virtualization/v2` and `root/wmilab` instances that describe this host's virtual machines, read and
@@ -30,11 +31,6 @@ struct VirtualMachineInventory: Sendable {
 
     static func relationshipID(_ vmName: String, _ side: ReplicationRelationshipSide) -> String {
         "Microsoft:\(vmName)" + side.instanceIDSuffix
-    }
-
-    static func diskPath(_ deviceID: String) -> CIMObjectPath {
-        CIMObjectPath(namespace: labNamespace, className: "WMILab_VirtualDisk",
-                      keyBindings: [CIMKeyBinding(name: "DeviceID", value: .string(deviceID))])
     }
 
     // MARK: Reading
@@ -84,7 +80,7 @@ struct VirtualMachineInventory: Sendable {
     }
 
     func labDisk(_ deviceID: String) -> CIMInstance? {
-        store.instance(at: Self.diskPath(deviceID), in: Self.labNamespace)
+        store.instance(at: LabDiskCatalog.instancePath(deviceID: deviceID), in: Self.labNamespace)
     }
 
     func replicationSettings(of vmName: String, _ side: ReplicationRelationshipSide) -> CIMInstance? {
