@@ -15,7 +15,8 @@ public final class WSManDispatcher: WSManEndpoint {
     private let objectManager: ObjectManager
     private let configuration: WSManServiceConfiguration
     private let contexts: EnumerationContexts
-    private let classResources = ClassResourceCache()
+    private let classResources = ResolutionCache<ClassResourceKey, (CIMNamespace, String)>()
+    private let instancePaths = ResolutionCache<InstancePathKey, ResolvedInstancePath>(capacity: 1024)
     private let renderedInstances = RenderedInstanceMemo()
     private let mofInstanceParser: MOFInstanceParser?
     private let logger: Logger
@@ -64,6 +65,9 @@ public final class WSManDispatcher: WSManEndpoint {
             return .now(render(.success(identify), for: decoded, encoder: encoder))
         }
         let userName = request.user?.name
+        if case .get = decoded.operation, let body = immediateGet(decoded, userName: userName, encoder: encoder) {
+            return .now(render(body, for: decoded, encoder: encoder))
+        }
         return .later {
             let body: Result<WSManResponseBody, any Error>
             do {
@@ -120,13 +124,9 @@ public final class WSManDispatcher: WSManEndpoint {
         case .identify:
             return identify
         case .get:
-            let (namespace, className) = try classResource(of: request)
-            let path = try request.header.selectors.objectPath(className: className, namespace: namespace,
-                                                               schema: schema)
-            let instance = try await objectManager.getInstance(path, userName: userName)
-            return .encodedGet(renderedInstances.encoded(instance, in: namespace, encoder: encoder) {
-                $0.wsmanInstance(schema: self.schema, namespace: namespace)
-            })
+            let resolved = try instancePath(of: request)
+            let instance = try await objectManager.getInstance(at: resolved, userName: userName)
+            return encodedGet(instance, in: resolved.namespace, encoder: encoder)
         case .put(let wire):
             let (namespace, className) = try classResource(of: request)
             let path = try request.header.selectors.objectPath(className: className, namespace: namespace,
@@ -158,6 +158,29 @@ public final class WSManDispatcher: WSManEndpoint {
         case .invoke(let method, let parameters):
             return try await invoke(method, parameters: parameters, request: request, userName: userName)
         }
+    }
+
+    /// A Get answered without a task, when the instance's provider answers from memory; nil when it would suspend.
+    private func immediateGet(
+        _ request: WSManRequest, userName: String?, encoder: WSManResponseEncoder
+    ) -> Result<WSManResponseBody, any Error>? {
+        do {
+            let resolved = try instancePath(of: request)
+            guard let instance = try objectManager.immediateInstance(at: resolved, userName: userName) else {
+                return nil
+            }
+            return .success(encodedGet(instance, in: resolved.namespace, encoder: encoder))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func encodedGet(
+        _ instance: CIMInstance, in namespace: CIMNamespace, encoder: WSManResponseEncoder
+    ) -> WSManResponseBody {
+        .encodedGet(renderedInstances.encoded(instance, in: namespace, encoder: encoder) {
+            $0.wsmanInstance(schema: self.schema, namespace: namespace)
+        })
     }
 
     private func enumerate(
@@ -269,9 +292,30 @@ public final class WSManDispatcher: WSManEndpoint {
     // MARK: - Resolution and typing
 
     /// The namespace and class a class resource URI names; the schema's spelling of the class.
+    private struct ClassResourceKey: Hashable {
+        var resourceURI: String
+        var cimNamespace: String?
+    }
+
+    private struct InstancePathKey: Hashable {
+        var resourceURI: String?
+        var selectors: SelectorSet
+    }
+
+    /// The instance a request's resource URI and selectors name, checked against the schema.
+    private func instancePath(of request: WSManRequest) throws -> ResolvedInstancePath {
+        let key = InstancePathKey(resourceURI: request.header.resourceURIText, selectors: request.header.selectors)
+        if let resolved = instancePaths[key] { return resolved }
+        let (namespace, className) = try classResource(of: request)
+        let path = try request.header.selectors.objectPath(className: className, namespace: namespace, schema: schema)
+        let resolved = try objectManager.resolve(path)
+        instancePaths.insert(resolved, for: key)
+        return resolved
+    }
+
     private func classResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
         let text = request.header.resourceURIText ?? ""
-        let key = ClassResourceCache.Key(resourceURI: text, cimNamespace: request.header.selectors.cimNamespace)
+        let key = ClassResourceKey(resourceURI: text, cimNamespace: request.header.selectors.cimNamespace)
         if let resolved = classResources[key] { return resolved }
         let resolved = try resolveClassResource(of: request)
         classResources.insert(resolved, for: key)

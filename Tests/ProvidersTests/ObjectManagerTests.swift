@@ -227,6 +227,39 @@ struct ObjectManagerTests {
         }
     }
 
+    @Test("A resolved path answers at once from the store, as getInstance does, and sees later changes")
+    func immediateFromStore() async throws {
+        try await Self.withLab { manager in
+            // Spelled as a client might: class and key names in other case, keys in other order.
+            let path = CIMObjectPath(
+                namespace: Self.namespace, className: "lab_system",
+                keys: ["name": .string("a"), "creationclassname": .string("Lab_System")])
+            let resolved = try manager.resolve(path)
+            #expect(resolved.path.className == "Lab_System")
+            #expect(resolved.path.keyBindings.map(\.name) == ["CreationClassName", "Name"])
+            let immediate = try #require(try manager.immediateInstance(at: resolved, userName: nil))
+            #expect(immediate == (try await manager.getInstance(path, userName: nil)))
+            #expect(immediate["EnabledState"] == .uint16(2))
+            var changed = immediate
+            changed["EnabledState"] = .uint16(3)
+            _ = try await manager.modifyInstance(changed, at: path, userName: nil)
+            #expect(try manager.immediateInstance(at: resolved, userName: nil)?["EnabledState"] == .uint16(3))
+            let absent = try manager.resolve(Self.systemPath("Lab_System", "Z"))
+            #expect(await Self.status { _ = try manager.immediateInstance(at: absent, userName: nil) }?.code == .notFound)
+        }
+    }
+
+    @Test("A provider that suspends is not asked at once: immediateInstance is nil and getInstance answers")
+    func immediateOnlyFromImmediateProviders() async throws {
+        try await Self.withLab { manager in
+            let resolved = try manager.resolve(Self.systemPath("Lab_ComputedSystem", "C"))
+            #expect(try manager.immediateInstance(at: resolved, userName: nil) == nil)
+            #expect(try await manager.getInstance(at: resolved, userName: nil)["Name"] == .string("C"))
+            #expect(await Self.status { _ = try manager.resolve(Self.systemPath("Lab_Nothing", "C")) }?.code
+                == .invalidClass)
+        }
+    }
+
     @Test("Missing, unknown and ill-typed keys are invalid paths; a keyless path needs a singleton")
     func keyValidation() async throws {
         try await Self.withLab { manager in

@@ -21,6 +21,13 @@ public protocol InstanceProvider: CIMProvider {
     func deleteInstance(_ path: CIMObjectPath, context: ProviderContext) async throws
 }
 
+/// An instance provider that answers a Get from memory, without suspending: the object manager then answers the
+/// Get without a task (`ObjectManager.immediateInstance(at:userName:)`). Its answer is the one `getInstance` gives.
+public protocol ImmediateInstanceProvider: InstanceProvider {
+    /// The instance at `resolved`; throws `CIMStatus.notFound` when there is none.
+    func instance(at resolved: ResolvedInstancePath, context: ProviderContext) throws -> CIMInstance
+}
+
 extension InstanceProvider {
     public func createInstance(_ instance: CIMInstance, context: ProviderContext) async throws -> CIMObjectPath {
         throw CIMStatus.notSupported("Instances of \(instance.className) cannot be created")

@@ -1,6 +1,14 @@
 import CIM
 
 extension ObjectManager {
+    /// `path` checked against the schema (see `normalisedInstancePath`), to be used for any number of Gets.
+    ///
+    /// Throws `CIMStatus.invalidNamespace`, `.invalidClass`, `.notSingleton` or `.invalidObjectPath`.
+    public func resolve(_ path: CIMObjectPath) throws -> ResolvedInstancePath {
+        let (normalised, namespace) = try normalisedInstancePath(path)
+        return ResolvedInstancePath(normalised, namespace: namespace)
+    }
+
     /// `path` checked against its class: namespace known (root/cimv2 when the path has none), class known and spelled
     /// as the schema spells it, keys complete, known and converted to their declared types, in key order.
     /// A keyless path of a keyed class is `notSingleton`; a class without keys is addressed as a singleton.

@@ -33,10 +33,21 @@ public final class ObjectManager: Sendable {
     /// Throws `CIMStatus.invalidNamespace`, `.invalidClass`, `.notSingleton` (keys left out for a keyed class),
     /// `.invalidObjectPath` (a key missing, unknown or not of its type) or `.notFound`.
     public func getInstance(_ path: CIMObjectPath, userName: String?) async throws -> CIMInstance {
-        let (normalised, namespace) = try normalisedInstancePath(path)
-        let context = context(namespace, userName)
-        return try await instanceProvider(for: normalised.className, in: namespace)
-            .getInstance(normalised, context: context)
+        try await getInstance(at: resolve(path), userName: userName)
+    }
+
+    /// The instance at a path resolved earlier (`resolve(_:)`); throws `CIMStatus.notFound` when there is none.
+    public func getInstance(at resolved: ResolvedInstancePath, userName: String?) async throws -> CIMInstance {
+        try await instanceProvider(for: resolved.path.className, in: resolved.namespace)
+            .getInstance(resolved.path, context: context(resolved.namespace, userName))
+    }
+
+    /// The instance at `resolved` when its provider answers without suspending (an `ImmediateInstanceProvider`,
+    /// such as the store), else nil: the caller then asks `getInstance(at:userName:)`.
+    public func immediateInstance(at resolved: ResolvedInstancePath, userName: String?) throws -> CIMInstance? {
+        let provider = instanceProvider(for: resolved.path.className, in: resolved.namespace)
+        guard let immediate = provider as? any ImmediateInstanceProvider else { return nil }
+        return try immediate.instance(at: resolved, context: context(resolved.namespace, userName))
     }
 
     /// Deep: instances of the class and all subclasses, each from its own provider (registry lookup, else the store).

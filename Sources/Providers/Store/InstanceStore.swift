@@ -8,10 +8,21 @@ import GRDB
 ///
 /// Reads come from an in-memory copy loaded at open; every write commits to SQLite before the in-memory copy changes
 /// and before the call returns.
-public final class InstanceStore: InstanceProvider, @unchecked Sendable {
-    private struct ClassKey: Hashable {
+public final class InstanceStore: ImmediateInstanceProvider, @unchecked Sendable {
+    fileprivate struct ClassKey: Hashable {
         var namespace: CIMNamespace
         var className: String
+    }
+
+    /// Where an instance lives in the store: its class (lower-cased) and canonical key string.
+    struct Key: Hashable, Sendable {
+        fileprivate var classKey: ClassKey
+        fileprivate var keyString: String
+
+        init(_ path: CIMObjectPath, in namespace: CIMNamespace) {
+            classKey = ClassKey(namespace: namespace, className: path.className.lowercased())
+            keyString = InstanceKey.string(for: path.keyBindings)
+        }
     }
 
     private struct Entry {
@@ -75,9 +86,11 @@ public final class InstanceStore: InstanceProvider, @unchecked Sendable {
 
     /// The stored instance at `path` (class as in the path, keys compared as WMI does), or nil.
     public func instance(at path: CIMObjectPath, in namespace: CIMNamespace) -> CIMInstance? {
-        let key = ClassKey(namespace: namespace, className: path.className.lowercased())
-        let keyString = InstanceKey.string(for: path.keyBindings)
-        return lock.withLock { entries[key]?[keyString]?.instance }
+        instance(at: Key(path, in: namespace))
+    }
+
+    private func instance(at key: Key) -> CIMInstance? {
+        lock.withLock { entries[key.classKey]?[key.keyString]?.instance }
     }
 
     /// Stored instances whose class is exactly `className`, oldest first.
@@ -164,8 +177,12 @@ public final class InstanceStore: InstanceProvider, @unchecked Sendable {
     // MARK: InstanceProvider
 
     public func getInstance(_ path: CIMObjectPath, context: ProviderContext) async throws -> CIMInstance {
-        guard let instance = instance(at: path, in: context.namespace) else {
-            throw CIMStatus.notFound("No instance of \(path.className) at \(path)")
+        try instance(at: ResolvedInstancePath(path, namespace: context.namespace), context: context)
+    }
+
+    public func instance(at resolved: ResolvedInstancePath, context: ProviderContext) throws -> CIMInstance {
+        guard let instance = instance(at: resolved.storeKey) else {
+            throw CIMStatus.notFound("No instance of \(resolved.path.className) at \(resolved.path)")
         }
         return instance
     }
