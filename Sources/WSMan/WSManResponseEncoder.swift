@@ -29,7 +29,12 @@ public struct WSManResponseEncoder: Sendable {
 
     // MARK: Envelope
 
-    private func openEnvelope(_ writer: inout XMLWriter, action: String, relatesTo: String?, messageID: String) {
+    /// `<s:Envelope …><s:Header><a:To>…</a:To>`: the same in every response of a style, so written once.
+    private static let windowsEnvelopeHead = WSManResponseEncoder(style: .windows).envelopeHead()
+    private static let wslEnvelopeHead = WSManResponseEncoder(style: .wsl).envelopeHead()
+
+    private func envelopeHead() -> [UInt8] {
+        var writer = XMLWriter(reservingCapacity: 512)
         writer.open("s:Envelope", [
             "xml:lang": "en-US", "xmlns:s": WSManNamespace.soap, "xmlns:\(a)": WSManNamespace.addressing,
             "xmlns:x": WSManNamespace.transfer, "xmlns:\(w)": WSManNamespace.wsman,
@@ -37,6 +42,11 @@ public struct WSManResponseEncoder: Sendable {
         ])
         writer.open("s:Header")
         writer.element("\(a):To", text: EndpointReference.anonymous)
+        return writer.bytes
+    }
+
+    private func openEnvelope(_ writer: inout XMLWriter, action: String, relatesTo: String?, messageID: String) {
+        writer.raw(style == .windows ? Self.windowsEnvelopeHead : Self.wslEnvelopeHead)
         writer.element("\(a):Action", text: action)
         writer.element("\(a):MessageID", text: messageID)
         if let relatesTo { writer.element("\(a):RelatesTo", text: relatesTo) }
@@ -52,7 +62,12 @@ public struct WSManResponseEncoder: Sendable {
     /// Encodes a response; compare `bytes.count` with the request's MaxEnvelopeSize and send
     /// `WSManFault.encodingLimit` instead when it is too big.
     public func encode(_ response: WSManResponse, messageID: String = newMessageID()) -> [UInt8] {
-        var writer = XMLWriter()
+        var writer: XMLWriter
+        if case .encodedGet(let instance) = response.body {
+            writer = XMLWriter(reservingCapacity: 1024 + instance.bytes.count)  // the envelope is ~900 bytes
+        } else {
+            writer = XMLWriter()
+        }
         if case .identify(let vendor, let version) = response.body {
             writer.raw("<s:Envelope xml:lang=\"en-US\" xmlns:s=\"\(WSManNamespace.soap)\" "
                 + "xmlns:wsmid=\"\(WSManNamespace.identity)\"><s:Header/><s:Body><wsmid:IdentifyResponse>")

@@ -20,11 +20,11 @@ extension [HTTPHeaderField] {
 }
 
 extension HTTPHeaderField {
-    /// `a.lowercased() == b.lowercased()`, byte by byte when both are ASCII (header names always are).
+    /// Field names compare case-insensitively (RFC 9110 §5.1): they are ASCII tokens, so ASCII letters fold and
+    /// every other byte must be equal.
     static func sameName(_ a: String, _ b: String) -> Bool {
         let x = a.utf8
         let y = b.utf8
-        guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return a.lowercased() == b.lowercased() }
         guard x.count == y.count else { return false }
         for (p, q) in zip(x, y) where p != q {
             let (p, q) = (p | 0x20, q | 0x20)
