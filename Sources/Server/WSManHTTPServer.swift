@@ -165,12 +165,12 @@ public final class WSManHTTPServer: Service, Sendable {
                                 : NIOSSLServerHandler(context: sslContext)
                         )
                     }
-                    try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false,  // ConnectionTimeoutHandler orders pipelined requests itself
-                        withErrorHandling: true,
-                        withOutboundHeaderValidation: false,  // HTTPConnectionHandler checks what endpoints add
-                        withEncoderConfiguration: .init(),
-                        withDecoderLimitConfiguration: decoderLimits
+                    // NIO's request decoder; no response encoder: HTTPConnectionHandler writes each response whole
+                    // (HTTPResponseSerializer), checks the headers endpoints add and answers unparseable input
+                    // with 400. ConnectionTimeoutHandler orders pipelined requests itself.
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
+                                                                limitConfiguration: decoderLimits))
                     )
                     let timeouts = ConnectionTimeouts(
                         idleTimeout: limits.idleTimeout,

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
@@ -55,16 +56,16 @@ struct ConnectionHandlerReadTests {
     /// The bodies of the responses written so far, checking each is a whole 200 response.
     private static func answers(_ channel: EmbeddedChannel) throws -> [String] {
         var bodies: [String] = []
-        var body = ""
-        while let part = try channel.readOutbound(as: HTTPServerResponsePart.self) {
-            switch part {
-            case .head(let head): #expect(head.status == .ok)
-            case .body(.byteBuffer(let buffer)): body += String(buffer: buffer)
-            case .body: Issue.record("unexpected body kind")
-            case .end:
-                bodies.append(body)
-                body = ""
+        while let write = try channel.readOutbound(as: HTTPResponseWrite.self) {
+            guard case .complete(let buffer) = write else {
+                Issue.record("unexpected interim response")
+                continue
             }
+            let text = String(buffer: buffer)
+            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            let parts = text.components(separatedBy: "\r\n\r\n")
+            #expect(parts.count == 2)
+            bodies.append(parts.dropFirst().joined(separator: "\r\n\r\n"))
         }
         return bodies
     }

@@ -8,8 +8,8 @@ import NIOHTTP1
 final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = HTTPResponseWrite
+    typealias OutboundOut = IOData
 
     private var timeouts: ConnectionTimeouts
     /// When the running timeout expires; nil when none runs.
@@ -80,7 +80,11 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
+        switch unwrapOutboundIn(data) {
+        case .interim(let buffer):
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+        case .complete(let buffer):
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
             responseDue = false
             perform(timeouts.responseEndSent(), context: context)
             while !responseDue, !heldBack.isEmpty {
@@ -88,7 +92,6 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler {
                 requestEvent(isEnd: event.isEnd, streaming: event.streaming, context: context)
             }
         }
-        context.write(data, promise: promise)
     }
 
     private func perform(_ action: ConnectionTimeouts.Action, context: ChannelHandlerContext) {

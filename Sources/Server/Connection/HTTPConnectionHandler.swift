@@ -12,8 +12,8 @@ import NTLM
 /// written once the event loop has finished reading what else was ready (one flush per response).
 final class HTTPConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = HTTPResponseWrite
+    typealias OutboundOut = HTTPResponseWrite
 
     /// What every connection of a listener shares.
     typealias Configuration = HTTPConnectionStateMachine.Configuration
@@ -28,6 +28,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     /// Where the body of the request being streamed is fed.
     private var streamSource: StreamingBodySource?
     private var remoteAddress: String??
+    /// The request being answered is a `HEAD`: its answer has no body.
+    private var answeringHead = false
 
     init(configuration: Configuration, lifecycle: ConnectionLifecycle) {
         self.configuration = configuration
@@ -53,6 +55,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is HTTPParserError {
+            // Not HTTP: say so, as every response is written whole there is none half-sent, and close.
+            let buffer = context.channel.allocator.buffer(string: HTTPResponseSerializer.badRequest)
+            context.writeAndFlush(wrapOutboundOut(.complete(buffer)), promise: nil)
+        }
         configuration.logger.debug(
             "connection ended", metadata: ["peer": "\(peer(context) ?? "?")", "error": "\(error)"]
         )
@@ -79,6 +86,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
                 break
             case .startRequest(let head):
                 lifecycle.beginRequest()
+                answeringHead = head.method == .HEAD
                 action = machine.requestStarted(head, remoteAddress: peer(context))
                 continue
             case .writeContinue(let version):
@@ -124,9 +132,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     private func writeContinue(_ version: HTTPVersion, context: ChannelHandlerContext) {
-        context.writeAndFlush(
-            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .continue))), promise: nil
-        )
+        let buffer = HTTPResponseSerializer.interimContinue(version, allocator: context.channel.allocator)
+        context.writeAndFlush(wrapOutboundOut(.interim(buffer)), promise: nil)
     }
 
     // MARK: - Endpoint calls
@@ -211,26 +218,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     /// Writes and flushes a response; without keep-alive the connection closes once it is sent.
     private func write(_ response: WSManHTTPResponse, keepAlive: Bool, context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(4 + response.headers.count)
-        headers.add(name: "Server", value: Self.serverHeader)
-        if let contentType = response.contentType { headers.add(name: "Content-Type", value: contentType) }
-        for field in response.headers { headers.add(name: field.name, value: field.value) }
-        headers.add(name: "Content-Length", value: String(response.body.count))
-        if !keepAlive { headers.add(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(
-            version: .http1_1, status: HTTPResponseStatus(statusCode: response.status), headers: headers
+        let buffer = HTTPResponseSerializer.serialize(
+            response, server: Self.serverHeader, keepAlive: keepAlive, omitBody: answeringHead,
+            allocator: context.channel.allocator
         )
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        if !response.body.isEmpty {
-            let body = context.channel.allocator.buffer(bytes: response.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        }
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.complete(buffer)), promise: nil)
         } else {
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.complete(buffer))).whenComplete { _ in channel.close(promise: nil) }
         }
     }
 
