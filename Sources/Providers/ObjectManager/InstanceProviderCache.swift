@@ -10,21 +10,32 @@ final class InstanceProviderCache: @unchecked Sendable {
         var className: String
     }
 
+    /// A class's provider, and the same provider when it answers without suspending (the cast is made once).
+    struct Entry {
+        var provider: any InstanceProvider
+        var immediate: (any ImmediateInstanceProvider)?
+
+        init(_ provider: any InstanceProvider) {
+            self.provider = provider
+            self.immediate = provider as? any ImmediateInstanceProvider
+        }
+    }
+
     /// More entries than any schema has classes means callers are not passing schema spellings: stop caching.
     private static let capacity = 16_384
     private let lock = NSLock()
-    private var providers: [Key: any InstanceProvider] = [:]
+    private var entries: [Key: Entry] = [:]
 
     /// The cached provider for `className`, or `lookup()`'s answer, remembered.
     func provider(
         for className: String, in namespace: CIMNamespace, lookup: () -> any InstanceProvider
-    ) -> any InstanceProvider {
+    ) -> Entry {
         let key = Key(namespace: namespace, className: className)
-        if let cached = lock.withLock({ providers[key] }) { return cached }
-        let provider = lookup()
+        if let cached = lock.withLock({ entries[key] }) { return cached }
+        let entry = Entry(lookup())
         lock.withLock {
-            if providers.count < Self.capacity { providers[key] = provider }
+            if entries.count < Self.capacity { entries[key] = entry }
         }
-        return provider
+        return entry
     }
 }

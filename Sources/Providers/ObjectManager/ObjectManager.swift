@@ -45,8 +45,8 @@ public final class ObjectManager: Sendable {
     /// The instance at `resolved` when its provider answers without suspending (an `ImmediateInstanceProvider`,
     /// such as the store), else nil: the caller then asks `getInstance(at:userName:)`.
     public func immediateInstance(at resolved: ResolvedInstancePath, userName: String?) throws -> CIMInstance? {
-        let provider = instanceProvider(for: resolved.path.className, in: resolved.namespace)
-        guard let immediate = provider as? any ImmediateInstanceProvider else { return nil }
+        guard let immediate = instanceProviderEntry(for: resolved.path.className, in: resolved.namespace).immediate
+        else { return nil }
         return try immediate.instance(at: resolved, context: context(resolved.namespace, userName))
     }
 
@@ -136,6 +136,12 @@ public final class ObjectManager: Sendable {
     }
 
     func instanceProvider(for className: String, in namespace: CIMNamespace) -> any InstanceProvider {
+        instanceProviderEntry(for: className, in: namespace).provider
+    }
+
+    private func instanceProviderEntry(
+        for className: String, in namespace: CIMNamespace
+    ) -> InstanceProviderCache.Entry {
         instanceProviders.provider(for: className, in: namespace) {
             registry.instanceProvider(for: className, in: namespace, schema: schema) ?? store
         }
