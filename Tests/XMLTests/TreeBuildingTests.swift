@@ -126,6 +126,19 @@ import XML
         #expect(root.children[0].children.first?.line == 6)
     }
 
+    /// libxml2's tree kept at most 65535 as a node's line; the tree built from SAX events has the true line.
+    @Test func linesBeyondSixtyFiveThousandAreExact() throws {
+        var document = "<r>\n"
+        for _ in 0..<70_000 { document += "<c/>\n" }
+        document += "<last/></r>"
+        let root = try parser.parse(document)
+        #expect(root.children.count == 70_001)
+        #expect(root.children[0].line == 2)
+        #expect(root.children[65_533].line == 65_535)
+        #expect(root.children[65_534].line == 65_536)
+        #expect(root.children.last?.line == 70_002)
+    }
+
     @Test func aDocumentFailingHalfWayLeavesTheNextParseClean() throws {
         let broken = "<a xmlns=\"urn:x\"><b>text &amp; more</b><c k=\"v\"><d>\n</e></c></a>"
         for _ in 0..<50 {
@@ -215,9 +228,11 @@ import XML
                        text: "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get", line: 1),
             XMLElement(namespaceURI: addressing, localName: "MessageID",
                        text: "uuid:0A1B2C3D-0000-0000-0000-000000000001", line: 1),
-            XMLElement(namespaceURI: wsman, localName: "ResourceURI",
-                       text: "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm_ReplicationService",
-                       line: 1),
+            XMLElement(
+                namespaceURI: wsman, localName: "ResourceURI",
+                text: "http://schemas.microsoft.com/wbem/wsman/1/wmi/root/virtualization/v2/Msvm_ReplicationService",
+                line: 1
+            ),
             XMLElement(namespaceURI: wsman, localName: "SelectorSet", children: [
                 selector("CreationClassName", "Msvm_ReplicationService"),
                 selector("Name", "replicasvc"),
@@ -255,7 +270,8 @@ import XML
                     var good = 0
                     for index in 0..<1_500 {
                         if (index + worker) % 11 == 0 {
-                            #expect(throws: XMLError.self) { try parser.parse("<w\(worker)><x\(index)></w\(worker)>") }
+                            let broken = "<w\(worker)><x\(index)></w\(worker)>"
+                            #expect(throws: XMLError.self) { try parser.parse(broken) }
                         }
                         let unique = "<u\(worker) xmlns=\"urn:w\(worker)\" n=\"\(index)&amp;\">\(index)</u\(worker)>"
                         let own = try parser.parse(unique)
