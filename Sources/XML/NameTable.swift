@@ -28,7 +28,8 @@ struct NameTable {
         let slot = Int(truncatingIfNeeded: hash >> (64 - UInt64(Self.slotBits)))
         if slots[slot].name == name { return slots[slot].string }
         let string = String(cString: name)
-        if dictionary != nil { slots[slot] = (name, string) }
+        // Only a pointer the dictionary owns stays valid and unchanged until the dictionary goes.
+        if let dictionary, xmlDictOwns(dictionary, name) == 1 { slots[slot] = (name, string) }
         return string
     }
 }

@@ -37,6 +37,8 @@ final class ParserContext: @unchecked Sendable {
             return .failure(.malformed("empty document", line: 1, column: 1))
         }
         SAXHandler.install(in: sax)
+        // The callbacks receive the user data and find the builder through it.
+        context.pointee.userData = UnsafeMutableRawPointer(context)
         builder.pointee.start(maxDepth: maxDepth)
         context.pointee._private = UnsafeMutableRawPointer(builder)
         // Resets the context, then parses with these options only (a reused context keeps nothing of the last
