@@ -118,6 +118,50 @@ import XML
         }
     }
 
+    /// Bytes that are valid UTF-8 but begin like UTF-16 (`<\0?\0`) are read as UTF-16 by libxml2, to the end.
+    @Test(arguments: [false, true])
+    func utf16WithoutByteOrderMarkIsReadWhole(_ bigEndian: Bool) throws {
+        let text = String(repeating: "text and more ", count: 40)
+        let document = "<?xml version=\"1.0\"?><r a=\"1\">" + text + "<c/></r>"
+        let bytes = document.utf16.flatMap { unit -> [UInt8] in
+            let (high, low) = (UInt8(unit >> 8), UInt8(unit & 0xFF))
+            return bigEndian ? [high, low] : [low, high]
+        }
+        let root = try parser.parse(bytes)
+        #expect(root.text == text)
+        #expect(root.children.map(\.localName) == ["c"])
+        #expect(root.attribute("a") == "1")
+    }
+
+    @Test func aLongDocumentIsReadToItsEnd() throws {
+        var document = "<r>"
+        for index in 0..<3_000 {
+            document += "<e\(index) xmlns:n=\"urn:n\(index)\" n:a=\"&amp;\(index)\">"
+            document += "x&lt;\(index)<![CDATA[c]]></e\(index)>"
+        }
+        document += "<last>end</last></r>"
+        let root = try parser.parse(document)
+        #expect(root.children.count == 3_001)
+        for (index, child) in root.children.dropLast().enumerated() where index % 250 == 0 || index > 2_990 {
+            #expect(child.is(nil, "e\(index)"))
+            #expect(child.attribute("a", namespaceURI: "urn:n\(index)") == "&\(index)")
+            #expect(child.text == "x<\(index)c")
+        }
+        #expect(root.children.last?.text == "end")
+    }
+
+    /// libxml2 reads its input in 250-byte steps; every document length around those steps parses whole.
+    @Test func everyLengthAroundTheReadStepsParsesWhole() throws {
+        for padding in 0..<700 {
+            let filler = String(repeating: "f", count: padding)
+            let document = "<r><a k=\"\(filler)\">\(filler)</a><b>\(padding)&amp;</b><c/></r>"
+            let root = try parser.parse(document)
+            #expect(root.children.map(\.localName) == ["a", "b", "c"])
+            #expect(root.children[0].attribute("k")?.count == padding)
+            #expect(root.children[1].text == "\(padding)&")
+        }
+    }
+
     @Test func linesAreThoseOfTheStartTags() throws {
         let document = "<?xml version=\"1.0\"?>\n<a>\n<b>\n\n  <c\n x='1'/></b><d>t\n\n</d>\n<e/></a>"
         let root = try parser.parse(document)
