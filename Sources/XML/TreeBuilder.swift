@@ -64,10 +64,6 @@ struct TreeBuilder {
         attributeCount: Int, attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?
     ) {
         let position = self.position
-        if open.count >= maxDepth {
-            fail(.tooDeep(limit: maxDepth, line: position.line, column: position.column), stop: true)
-            return
-        }
         names.adopt(context.pointee.dict)
         var element = XMLElement(
             namespaceURI: uri.map { names.string($0) },
@@ -88,6 +84,11 @@ struct TreeBuilder {
                 }
                 element.attributes.append(attribute)
             }
+        }
+        // After the attributes, as libxml2's tree builder checked xml:id before the depth was looked at.
+        if open.count >= maxDepth {
+            fail(.tooDeep(limit: maxDepth, line: position.line, column: position.column), stop: true)
+            return
         }
         open.append(element)
     }

@@ -162,6 +162,21 @@ import XML
         }
     }
 
+    /// Of an `xml:id` error and a depth error on the same start tag, the `xml:id` one is reported, as before.
+    @Test(arguments: [
+        ("<a><b><c xml:id='1'/></b></a>", "xml:id : attribute value 1 is not an NCName"),
+        ("<a><b><c xml:id='x'/></b></a>", "elements nested deeper than 2 levels"),
+        ("<a xml:id='q'><b><c xml:id='q'/></b></a>", "ID q already defined"),
+    ])
+    func xmlIDIsCheckedBeforeTheDepth(_ document: String, _ message: String) {
+        do {
+            _ = try XMLTreeParser(limits: XMLLimits(maxDepth: 2)).parse(document)
+            Issue.record("accepted \(document)")
+        } catch {
+            #expect(error.message == message)
+        }
+    }
+
     @Test func linesAreThoseOfTheStartTags() throws {
         let document = "<?xml version=\"1.0\"?>\n<a>\n<b>\n\n  <c\n x='1'/></b><d>t\n\n</d>\n<e/></a>"
         let root = try parser.parse(document)
