@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "CIMTests", dependencies: ["CIM"]),
         .testTarget(name: "WQLTests", dependencies: ["CIM"]),
         .testTarget(name: "MOFTests", dependencies: ["MOF", "CIM", "SeededRandom"]),
-        .testTarget(name: "XMLTests", dependencies: ["XML"]),
+        .testTarget(name: "XMLTests", dependencies: ["XML"], exclude: ["Fixtures"]),
         .testTarget(name: "WSManTests", dependencies: ["WSMan", "XML", "CIM"]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers", "CIM", "MOF", grdb, log]),
         .testTarget(
