@@ -95,7 +95,8 @@ public struct CIMInstance: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func == (lhs: CIMInstance, rhs: CIMInstance) -> Bool {
-        lhs.className.lowercased() == rhs.className.lowercased() && lhs.properties == rhs.properties
+        (lhs.className == rhs.className || lhs.className.equalsLowercased(rhs.className))
+            && lhs.properties == rhs.properties
     }
 
     public func hash(into hasher: inout Hasher) {

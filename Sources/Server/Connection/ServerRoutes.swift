@@ -20,9 +20,15 @@ struct ServerRoutes: Sendable {
 
     /// `path.lowercased() == "/wsman"`, without building the lower-cased copy.
     private static func isWSMan(_ path: Substring) -> Bool {
-        guard path.utf8.count == 6 else { return false }
-        return zip(path.utf8, "/wsman".utf8).allSatisfy { byte, expected in
-            byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
+        let utf8 = path.utf8
+        guard utf8.count == wsmanPath.count else { return false }
+        for (offset, byte) in utf8.enumerated() {
+            let expected = wsmanPath[offset]
+            guard byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
+            else { return false }
         }
+        return true
     }
+
+    private static let wsmanPath = Array("/wsman".utf8)
 }
