@@ -304,7 +304,8 @@ public struct WSManRequestDecoder: Sendable {
 
     static func selectorSet(_ element: XMLElement) throws(WSManFault) -> SelectorSet {
         var set = SelectorSet()
-        for selector in element.children(WSManNamespace.wsman, "Selector") {
+        set.selectors.reserveCapacity(element.children.count)
+        for selector in element.children where selector.is(WSManNamespace.wsman, "Selector") {
             guard let name = selector.attribute("Name"), !name.isEmpty else {
                 throw .invalidSelectors("The WS-Management service cannot process the request because a "
                     + "selector has no Name. ")

@@ -7,6 +7,10 @@ struct TreeBuilder {
     private var names = NameTable()
     /// Elements whose end tag has not been seen yet, the innermost last.
     private var open: [XMLElement] = []
+    /// The children of the open elements, in document order: each open element's start where `open` has it in
+    /// `childStarts`. An element gets its children in one array, of the right size, when it closes.
+    private var pendingChildren: [XMLElement] = []
+    private var childStarts: [Int] = []
     private var root: XMLElement?
     private var maxDepth = 0
     private var firstError: XMLError?
@@ -23,6 +27,8 @@ struct TreeBuilder {
         firstError = nil
         root = nil
         open.removeAll(keepingCapacity: true)
+        pendingChildren.removeAll(keepingCapacity: true)
+        childStarts.removeAll(keepingCapacity: true)
         if !ids.isEmpty { ids = [] }
         names.adopt(context.pointee.dict)
     }
@@ -32,6 +38,8 @@ struct TreeBuilder {
         defer {
             root = nil
             if !open.isEmpty { open = [] }
+            if !pendingChildren.isEmpty { pendingChildren = [] }
+            if !childStarts.isEmpty { childStarts = [] }
         }
         if let firstError { return .failure(firstError) }
         let (line, column) = position
@@ -91,14 +99,19 @@ struct TreeBuilder {
             return
         }
         open.append(element)
+        childStarts.append(pendingChildren.count)
     }
 
     mutating func endElement() {
-        guard let element = open.popLast() else { return }
+        guard var element = open.popLast(), let start = childStarts.popLast() else { return }
+        if start < pendingChildren.count {
+            element.children = Array(pendingChildren[start...])
+            pendingChildren.removeSubrange(start...)
+        }
         if open.isEmpty {
             root = element
         } else {
-            open[open.count - 1].children.append(element)
+            pendingChildren.append(element)
         }
     }
 

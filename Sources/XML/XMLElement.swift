@@ -64,6 +64,12 @@ public struct XMLElement: Sendable, Hashable {
 extension String {
     /// Removes leading and trailing space, tab, CR and LF (XML's whitespace set).
     public func trimmingXMLWhitespace() -> String {
+        let isSpaceByte: (UInt8) -> Bool = {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r")
+        }
+        // Most text has nothing to trim: keep it rather than copy it.
+        guard let firstByte = utf8.first, let lastByte = utf8.last else { return self }
+        if !isSpaceByte(firstByte) && !isSpaceByte(lastByte) { return self }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
         guard let last = lastIndex(where: { !isSpace($0) }) else { return "" }
