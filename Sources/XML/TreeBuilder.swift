@@ -7,10 +7,6 @@ struct TreeBuilder {
     private var names = NameTable()
     /// Elements whose end tag has not been seen yet, the innermost last.
     private var open: [XMLElement] = []
-    /// The children of the open elements, in document order: each open element's start where `open` has it in
-    /// `childStarts`. An element gets its children in one array, of the right size, when it closes.
-    private var pendingChildren: [XMLElement] = []
-    private var childStarts: [Int] = []
     private var root: XMLElement?
     private var maxDepth = 0
     private var firstError: XMLError?
@@ -27,8 +23,6 @@ struct TreeBuilder {
         firstError = nil
         root = nil
         open.removeAll(keepingCapacity: true)
-        pendingChildren.removeAll(keepingCapacity: true)
-        childStarts.removeAll(keepingCapacity: true)
         if !ids.isEmpty { ids = [] }
         names.adopt(context.pointee.dict)
     }
@@ -38,8 +32,6 @@ struct TreeBuilder {
         defer {
             root = nil
             if !open.isEmpty { open = [] }
-            if !pendingChildren.isEmpty { pendingChildren = [] }
-            if !childStarts.isEmpty { childStarts = [] }
         }
         if let firstError { return .failure(firstError) }
         let (line, column) = position
@@ -99,19 +91,16 @@ struct TreeBuilder {
             return
         }
         open.append(element)
-        childStarts.append(pendingChildren.count)
     }
 
     mutating func endElement() {
-        guard var element = open.popLast(), let start = childStarts.popLast() else { return }
-        if start < pendingChildren.count {
-            element.children = Array(pendingChildren[start...])
-            pendingChildren.removeSubrange(start...)
-        }
+        guard let element = open.popLast() else { return }
         if open.isEmpty {
             root = element
         } else {
-            pendingChildren.append(element)
+            // Room for a few children at the first, so that a SOAP header's or selector set's do not regrow it.
+            if open[open.count - 1].children.isEmpty { open[open.count - 1].children.reserveCapacity(4) }
+            open[open.count - 1].children.append(element)
         }
     }
 
