@@ -34,7 +34,8 @@ public struct StreamingRoute: Sendable {
     }
 
     func matches(_ path: Substring) -> Bool {
-        guard path.hasPrefix(pathPrefix) else { return false }
+        // Paths are compared byte for byte, as servers compare them.
+        guard path.utf8.starts(with: pathPrefix.utf8) else { return false }
         let rest = path.utf8.dropFirst(pathPrefix.utf8.count)
         return rest.first.map { $0 == UInt8(ascii: "/") } ?? true
     }
