@@ -51,12 +51,25 @@ run() { # url script connections -> "rps p50 p99"
   wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>/dev/null | awk '
     /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print rps, p50, p99}'
 }
+# The machine's speed drifts between runs (other load, a shared host), so each pair is measured ROUNDS times,
+# wmilab and nginx alternating, and the ratio reported is the median of the rounds' ratios.
+ROUNDS=${ROUNDS:-3}
 printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' op conns "wmilab rps" p50 p99 "nginx rps" p50 p99 ratio
+summary=""
 for op in identify get; do
   for c in 1 16 64; do
-    read -r wr wp50 wp99 <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c")"
-    read -r nr np50 np99 <<<"$(run "http://127.0.0.1:$NPORT/$op" "$work/$op.lua" "$c")"
-    printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6.2f\n' "$op" "$c" "$wr" "$wp50" "$wp99" "$nr" "$np50" "$np99" \
-      "$(python3 -c "print($wr/$nr if $nr else 0)")"
+    ratios=""
+    for _ in $(seq "$ROUNDS"); do
+      read -r wr wp50 wp99 <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c")"
+      read -r nr np50 np99 <<<"$(run "http://127.0.0.1:$NPORT/$op" "$work/$op.lua" "$c")"
+      ratio=$(python3 -c "print(f'{$wr/$nr:.2f}' if $nr else 0)")
+      ratios="$ratios $ratio"
+      printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' "$op" "$c" "$wr" "$wp50" "$wp99" "$nr" "$np50" "$np99" \
+        "$ratio"
+    done
+    summary="$summary$(python3 -c "import statistics as s; r=[float(x) for x in '$ratios'.split()]; \
+print(f'$op $c connections: median ratio {s.median(r):.2f} (rounds: {min(r):.2f}-{max(r):.2f})')")
+"
   done
 done
+printf '\nwmilab / nginx, median of %s rounds:\n%s' "$ROUNDS" "$summary"
