@@ -291,7 +291,6 @@ public final class WSManDispatcher: WSManEndpoint {
 
     // MARK: - Resolution and typing
 
-    /// The namespace and class a class resource URI names; the schema's spelling of the class.
     private struct ClassResourceKey: Hashable {
         var resourceURI: String
         var cimNamespace: String?
@@ -313,6 +312,7 @@ public final class WSManDispatcher: WSManEndpoint {
         return resolved
     }
 
+    /// The namespace and class a class resource URI names; the schema's spelling of the class.
     private func classResource(of request: WSManRequest) throws -> (CIMNamespace, String) {
         let text = request.header.resourceURIText ?? ""
         let key = ClassResourceKey(resourceURI: text, cimNamespace: request.header.selectors.cimNamespace)

@@ -56,7 +56,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if error is HTTPParserError {
-            // Not HTTP: say so, as every response is written whole there is none half-sent, and close.
+            // Not HTTP: answer 400 and close. Responses are written whole, so none can be half-sent here.
             let buffer = context.channel.allocator.buffer(string: HTTPResponseSerializer.badRequest)
             context.writeAndFlush(wrapOutboundOut(.complete(buffer)), promise: nil)
         }
