@@ -90,17 +90,17 @@ struct TreeBuilder {
             fail(.tooDeep(limit: maxDepth, line: position.line, column: position.column), stop: true)
             return
         }
-        open.append(element)
+        open.append(consume element)
     }
 
     mutating func endElement() {
         guard let element = open.popLast() else { return }
         if open.isEmpty {
-            root = element
+            root = consume element
         } else {
             // Room for a few children at the first, so that a SOAP header's or selector set's do not regrow it.
             if open[open.count - 1].children.isEmpty { open[open.count - 1].children.reserveCapacity(4) }
-            open[open.count - 1].children.append(element)
+            open[open.count - 1].children.append(consume element)
         }
     }
 
