@@ -15,7 +15,8 @@ struct ServerRoutes: Sendable {
     }
 
     func isStreaming(_ path: Substring) -> Bool {
-        streaming.contains { $0.matches(path) }
+        // No streaming route covers `/wsman` (StreamingRoute refuses such a prefix): the common case is decided first.
+        !Self.isWSMan(path) && streaming.contains { $0.matches(path) }
     }
 
     /// `path.lowercased() == "/wsman"`, without building the lower-cased copy.
