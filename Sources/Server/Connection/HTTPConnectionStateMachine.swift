@@ -163,7 +163,7 @@ struct HTTPConnectionStateMachine {
         var info = HTTPRequestInfo(
             method: head.method.rawValue,
             uri: head.uri,
-            headers: head.headers.map { HTTPHeaderField(name: $0.name, value: $0.value) },
+            headers: Self.fields(of: head.headers),
             user: nil,
             remoteAddress: remoteAddress,
             isSecure: configuration.isSecure
@@ -379,13 +379,21 @@ struct HTTPConnectionStateMachine {
         .close(releasingSlot: endConnection())
     }
 
+    /// The request's headers in one array of the right size (`HTTPHeaders` does not tell `map` its count).
+    private static func fields(of headers: HTTPHeaders) -> [HTTPHeaderField] {
+        var fields: [HTTPHeaderField] = []
+        fields.reserveCapacity(headers.count)
+        for (name, value) in headers { fields.append(HTTPHeaderField(name: name, value: value)) }
+        return fields
+    }
+
     private mutating func gather(_ chunk: ByteBuffer) {
         guard !envelopeIsTooLarge else { return }
         if envelope.count + chunk.readableBytes > configuration.limits.maxEnvelopeSize {
             envelope = []
             envelopeIsTooLarge = true
         } else {
-            envelope.append(contentsOf: chunk.readableBytesView)
+            chunk.withUnsafeReadableBytes { envelope.append(contentsOf: $0) }
         }
     }
 
