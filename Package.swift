@@ -98,7 +98,9 @@ let package = Package(
                 "Server", "NTLM", "WMILabTesting", "SeededRandom", log, .product(name: "NIOEmbedded", package: "swift-nio"),
             ] + nio
         ),
-        .testTarget(name: "WSManServiceTests", dependencies: ["WSManService", "WSMan"]),
+        .testTarget(
+            name: "WSManServiceTests", dependencies: ["WSManService", "WSMan", "Providers", "Server", "CIM", log]
+        ),
         .testTarget(
             name: "BlockStoreTests", dependencies: ["BlockStore", "CZlib", "SeededRandom"], exclude: ["Fixtures"]
         ),

@@ -72,10 +72,13 @@ public final class TestHTTPConnection {
     }
 
     /// Reads the next final response (skipping `100 Continue`), or nil if the server closed the
-    /// connection first. Throws `TestClientError.timedOut` after `timeout`.
-    public func readResponse(timeout: Duration = .seconds(10)) async throws -> TestHTTPResponse? {
+    /// connection first. Throws `TestClientError.timedOut` after `timeout`. The answer to a `HEAD` request
+    /// (`toHEAD`) has no body whatever its `Content-Length` says.
+    public func readResponse(timeout: Duration = .seconds(10), toHEAD: Bool = false) async throws
+        -> TestHTTPResponse?
+    {
         while true {
-            guard let response = try await readAnyResponse(timeout: timeout) else { return nil }
+            guard let response = try await readAnyResponse(timeout: timeout, toHEAD: toHEAD) else { return nil }
             if response.status >= 200 { return response }
         }
     }
@@ -91,7 +94,7 @@ public final class TestHTTPConnection {
         }
     }
 
-    private func readAnyResponse(timeout: Duration) async throws -> TestHTTPResponse? {
+    private func readAnyResponse(timeout: Duration, toHEAD: Bool) async throws -> TestHTTPResponse? {
         var headEnd = Self.find([13, 10, 13, 10], in: buffer)
         while headEnd == nil {
             guard let bytes = try await nextBytes(timeout: timeout) else {
@@ -115,7 +118,7 @@ public final class TestHTTPConnection {
             return HTTPHeaderField(name: String(line[..<colon]), value: value)
         }
         buffer.removeFirst(headEnd + 4)
-        let length = status < 200 || status == 204 || status == 304
+        let length = toHEAD || status < 200 || status == 204 || status == 304
             ? 0 : Int(headers.first(named: "Content-Length") ?? "") ?? 0
         while buffer.count < length {
             guard let bytes = try await nextBytes(timeout: timeout) else {

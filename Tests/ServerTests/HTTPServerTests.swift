@@ -167,6 +167,27 @@ struct HTTPServerTests {
         }
     }
 
+    @Test("the answer to HEAD has the headers and no body, and the next request on the connection is answered")
+    func headHasNoBody() async throws {
+        let route = try StreamingRoute(pathPrefix: "/wmilab/replication", endpoint: IgnoringStreamEndpoint())
+        try await InProcessServer.withServer(endpoint: EchoEndpoint(), streamingRoutes: [route]) { server in
+            try await TestHTTPConnection.with(port: server.port) { connection in
+                try await connection.send(TestHTTPConnection.request("HEAD", path: "/wmilab/replication/x",
+                                                                     headers: [labAuth]))
+                let head = try #require(try await connection.readResponse(toHEAD: true))
+                #expect(head.status == 200)
+                #expect(head.header("Content-Length") == "7")
+                #expect(head.body.isEmpty)
+                // Body bytes after the HEAD answer would be read as the start of this one.
+                try await connection.send(TestHTTPConnection.request("PUT", path: "/wmilab/replication/x",
+                                                                     headers: [labAuth], body: [1, 2, 3]))
+                let put = try #require(try await connection.readResponse())
+                #expect(put.status == 200)
+                #expect(put.text == "ignored")
+            }
+        }
+    }
+
     @Test("malformed HTTP is answered 400 and closed; the server keeps serving")
     func malformed() async throws {
         try await InProcessServer.withServer(endpoint: EchoEndpoint()) { server in

@@ -19,17 +19,8 @@ struct ServerRoutes: Sendable {
         !Self.isWSMan(path) && streaming.contains { $0.matches(path) }
     }
 
-    /// `path.lowercased() == "/wsman"`, without building the lower-cased copy.
+    /// `/wsman` in any case, as Windows answers it.
     private static func isWSMan(_ path: Substring) -> Bool {
-        let utf8 = path.utf8
-        guard utf8.count == wsmanPath.count else { return false }
-        for (offset, byte) in utf8.enumerated() {
-            let expected = wsmanPath[offset]
-            guard byte == expected || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") && byte | 0x20 == expected)
-            else { return false }
-        }
-        return true
+        path.equalsIgnoringASCIICase("/wsman")
     }
-
-    private static let wsmanPath = Array("/wsman".utf8)
 }
