@@ -167,17 +167,10 @@ public final class WSManHTTPServer: Service, Sendable {
                     }
                     // NIO's request decoder; no response encoder: HTTPConnectionHandler writes each response whole
                     // (HTTPResponseSerializer), checks the headers endpoints add and answers unparseable input
-                    // with 400. ConnectionTimeoutHandler orders pipelined requests itself.
+                    // with 400, and times the connection.
                     try pipeline.addHandler(
                         ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes,
                                                                 limitConfiguration: decoderLimits))
-                    )
-                    let timeouts = ConnectionTimeouts(
-                        idleTimeout: limits.idleTimeout,
-                        readTimeout: limits.requestReadTimeout
-                    )
-                    try pipeline.addHandler(
-                        ConnectionTimeoutHandler(timeouts: timeouts, isStreaming: routes.isStreaming)
                     )
                     let lifecycle = ConnectionLifecycle(channel: channel, gracePeriod: limits.shutdownGracePeriod)
                     try pipeline.addHandler(

@@ -3,17 +3,19 @@ import NIOCore
 import NIOHTTP1
 import NTLM
 
-/// Serves the requests of one connection on its event loop, after the HTTP codec and the timeout handler.
+/// Serves the requests of one connection on its event loop, after NIO's request decoder.
 ///
 /// What to do with each request part is decided by an `HTTPConnectionStateMachine`; this handler feeds it the
-/// channel's events and carries out its actions: writes, reads, endpoint calls, the streamed body, closing.
+/// channel's events and carries out its actions: writes, reads, endpoint calls, the streamed body, closing. It
+/// also reports the events that time the connection to its `ConnectionTimer` (in this handler rather than one of
+/// its own, which would cost every request part and response another pass through the pipeline).
 /// The endpoints are `async`: their calls run in a task that prefers this channel's event loop, and a
 /// `WSManEndpoint` that can answer without suspending (`reply(to:)`) is answered without one. Either answer is
 /// written once the event loop has finished reading what else was ready (one flush per response).
 final class HTTPConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPResponseWrite
-    typealias OutboundOut = HTTPResponseWrite
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
 
     /// What every connection of a listener shares.
     typealias Configuration = HTTPConnectionStateMachine.Configuration
@@ -24,6 +26,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     private let lifecycle: ConnectionLifecycle
     private var context: ChannelHandlerContext?
     private var taskExecutor: (any TaskExecutor)?
+    private var timer: ConnectionTimer?
     private var machine: HTTPConnectionStateMachine
     /// Where the body of the request being streamed is fed.
     private var streamSource: StreamingBodySource?
@@ -42,11 +45,21 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         if #available(macOS 15.0, *) {
             taskExecutor = EventLoopTaskExecutor(context.eventLoop)
         }
+        let timeouts = ConnectionTimeouts(
+            idleTimeout: configuration.limits.idleTimeout, readTimeout: configuration.limits.requestReadTimeout
+        )
+        timer = ConnectionTimer(timeouts: timeouts, eventLoop: context.eventLoop) { context.close(promise: nil) }
+        if context.channel.isActive { timer?.connectionOpened() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         connectionEnded()
         self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        timer?.connectionOpened()
+        context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -58,7 +71,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         if error is HTTPParserError {
             // Not HTTP: answer 400 and close. Responses are written whole, so none can be half-sent here.
             let buffer = context.channel.allocator.buffer(string: HTTPResponseSerializer.badRequest)
-            context.writeAndFlush(wrapOutboundOut(.complete(buffer)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         }
         configuration.logger.debug(
             "connection ended", metadata: ["peer": "\(peer(context) ?? "?")", "error": "\(error)"]
@@ -72,7 +85,23 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        run(machine.received(unwrapInboundIn(data)), context: context)
+        let part = unwrapInboundIn(data)
+        switch part {
+        case .head(let head):
+            let uri = head.uri
+            let path = uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
+            timer?.requestHeadReceived(streaming: configuration.routes.isStreaming(path))
+        case .body:
+            break
+        case .end:
+            timer?.requestEndReceived()
+        }
+        run(machine.received(part), context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        timer?.bytesReceived()
+        context.fireChannelReadComplete()
     }
 
     // MARK: - Actions
@@ -133,7 +162,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
 
     private func writeContinue(_ version: HTTPVersion, context: ChannelHandlerContext) {
         let buffer = HTTPResponseSerializer.interimContinue(version, allocator: context.channel.allocator)
-        context.writeAndFlush(wrapOutboundOut(.interim(buffer)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
     }
 
     // MARK: - Endpoint calls
@@ -223,16 +252,18 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
             allocator: context.channel.allocator
         )
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(.complete(buffer)), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
         } else {
             let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(.complete(buffer))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.byteBuffer(buffer))).whenComplete { _ in channel.close(promise: nil) }
         }
+        timer?.responseSent()
     }
 
     // MARK: - Connection
 
     private func connectionEnded() {
+        timer?.stop()
         failStream()
         if case .releaseSlot(let key) = machine.connectionClosed() { configuration.gate.release(key) }
     }

@@ -1,14 +1,6 @@
 import NIOCore
 import NIOHTTP1
 
-/// A response as it goes on the wire, from `HTTPConnectionHandler` to the socket in one write.
-enum HTTPResponseWrite {
-    /// `100 Continue`: the final response is still to come.
-    case interim(ByteBuffer)
-    /// A whole response: status line, headers and body.
-    case complete(ByteBuffer)
-}
-
 /// Writes HTTP/1.1 responses into one buffer each: status line, headers, body.
 ///
 /// The server's responses are always whole (`WSManHTTPResponse`) and framed by `Content-Length`, so one buffer and
