@@ -53,11 +53,11 @@ run() { # url script connections -> "rps p50 p99"
 }
 # The machine's speed drifts between runs (other load, a shared host), so each pair is measured ROUNDS times,
 # wmilab and nginx alternating, and the ratio reported is the median of the rounds' ratios.
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-3}  # OPS="get" CONNECTIONS="16" narrow the run to some cells of the table
 printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' op conns "wmilab rps" p50 p99 "nginx rps" p50 p99 ratio
 summary=""
-for op in identify get; do
-  for c in 1 16 64; do
+for op in ${OPS:-identify get}; do
+  for c in ${CONNECTIONS:-1 16 64}; do
     ratios=""
     for _ in $(seq "$ROUNDS"); do
       read -r wr wp50 wp99 <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c")"
