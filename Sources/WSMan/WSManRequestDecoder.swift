@@ -59,23 +59,28 @@ public struct WSManRequestDecoder: Sendable {
         guard let element else { return header }
         for child in element.children {
             let mustUnderstand = Self.mustUnderstand(child)
-            switch (child.namespaceURI, child.localName) {
-            case (WSManNamespace.addressing, "Action"):
+            // Matched on the local name first: a short name compares in a machine word or two, where every
+            // namespace URI compared is some forty bytes.
+            let namespace = child.namespaceURI
+            switch child.localName {
+            case "Action" where namespace == WSManNamespace.addressing:
                 header.action = child.trimmedText
-            case (WSManNamespace.addressing, "To"):
+            case "To" where namespace == WSManNamespace.addressing:
                 header.to = child.trimmedText
-            case (WSManNamespace.addressing, "MessageID"):
+            case "MessageID" where namespace == WSManNamespace.addressing:
                 header.messageID = child.text
-            case (WSManNamespace.addressing, "ReplyTo"):
+            case "ReplyTo" where namespace == WSManNamespace.addressing:
                 header.replyTo = child.child(WSManNamespace.addressing, "Address")?.trimmedText
-            case (WSManNamespace.addressing, "FaultTo"), (WSManNamespace.addressing, "From"),
-                 (WSManNamespace.msWSMan, "OperationID"), (WSManNamespace.msWSMan, "SequenceId"):
+            case "FaultTo" where namespace == WSManNamespace.addressing,
+                 "From" where namespace == WSManNamespace.addressing,
+                 "OperationID" where namespace == WSManNamespace.msWSMan,
+                 "SequenceId" where namespace == WSManNamespace.msWSMan:
                 break
-            case (WSManNamespace.wsman, "ResourceURI"):
+            case "ResourceURI" where namespace == WSManNamespace.wsman:
                 header.resourceURIText = child.trimmedText
-            case (WSManNamespace.wsman, "SelectorSet"):
+            case "SelectorSet" where namespace == WSManNamespace.wsman:
                 header.selectors = try Self.selectorSet(child)
-            case (WSManNamespace.wsman, "OptionSet"):
+            case "OptionSet" where namespace == WSManNamespace.wsman:
                 header.optionSetMustUnderstand = mustUnderstand
                 header.options = try child.children(WSManNamespace.wsman, "Option").map { option throws(WSManFault) in
                     guard let name = option.attribute("Name") else {
@@ -85,24 +90,24 @@ public struct WSManRequestDecoder: Sendable {
                     return WSManOption(name: name, value: option.text, type: option.attribute("Type"),
                                        mustComply: comply)
                 }
-            case (WSManNamespace.wsman, "MaxEnvelopeSize"):
+            case "MaxEnvelopeSize" where namespace == WSManNamespace.wsman:
                 guard let size = Int(child.trimmedText), size > 0 else {
                     throw .invalidParameter("The MaxEnvelopeSize \(child.trimmedText) is not a positive integer. ")
                 }
                 if size < 8192 { throw .encodingLimitTooSmall(size) }
                 header.maxEnvelopeSize = size
-            case (WSManNamespace.wsman, "OperationTimeout"):
+            case "OperationTimeout" where namespace == WSManNamespace.wsman:
                 guard let timeout = XSDuration.parse(child.text) else {
                     throw .invalidParameter("The OperationTimeout \(child.trimmedText) is not an xs:duration. ")
                 }
                 header.operationTimeout = timeout
-            case (WSManNamespace.wsman, "Locale"):
+            case "Locale" where namespace == WSManNamespace.wsman:
                 header.locale = child.attribute("lang", namespaceURI: WSManNamespace.xml)
-            case (WSManNamespace.msWSMan, "DataLocale"):
+            case "DataLocale" where namespace == WSManNamespace.msWSMan:
                 header.dataLocale = child.attribute("lang", namespaceURI: WSManNamespace.xml)
-            case (WSManNamespace.msWSMan, "SessionId"):
+            case "SessionId" where namespace == WSManNamespace.msWSMan:
                 header.sessionID = child.trimmedText
-            case (WSManNamespace.wsman, "FragmentTransfer"):
+            case "FragmentTransfer" where namespace == WSManNamespace.wsman:
                 header.fragmentTransfer = child.trimmedText
             default:
                 if mustUnderstand {

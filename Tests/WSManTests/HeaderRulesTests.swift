@@ -26,6 +26,19 @@ import WSMan
         }
     }
 
+    /// A header is known by namespace and local name together: a WS-Man name in another namespace is not it.
+    @Test func knownLocalNameInAnotherNamespaceIsAnUnknownHeader() throws {
+        let request = try decoder.decode(envelope(header: "<q:ResourceURI>urn:other</q:ResourceURI><q:MessageID>2</q:MessageID>"))
+        #expect(request.header.resourceURIText == "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_Foo")
+        #expect(request.header.messageID == "uuid:1")
+        do {
+            _ = try decoder.decode(envelope(header: #"<q:SelectorSet s:mustUnderstand="true"/>"#))
+            Issue.record("accepted")
+        } catch {
+            #expect(error.fault.code == .mustUnderstand)
+        }
+    }
+
     @Test func unqualifiedMustUnderstandIsIgnored() throws {
         let request = try decoder.decode(envelope(header: #"<q:X mustUnderstand="true"/>"#))
         #expect(request.operation == .get)

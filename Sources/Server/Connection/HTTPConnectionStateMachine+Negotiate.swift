@@ -4,8 +4,8 @@ import NIOHTTP1
 extension HTTPConnectionStateMachine {
     /// A Negotiate handshake leg without a body: encrypting clients (pypsrp) send their setup request with
     /// `Content-Length: 0` and no `Content-Type`.
-    static func isEmptyHandshakeLeg(_ head: HTTPRequestHead) -> Bool {
-        head.headers.first(name: "Content-Type") == nil && head.headers.first(name: "Content-Length") == "0"
+    static func isEmptyHandshakeLeg(_ fields: RequestHeaderFields) -> Bool {
+        fields.contentType == nil && fields.contentLength == "0"
     }
 
     /// The request the endpoint gets after Negotiate served it: its user, and the content type it had before

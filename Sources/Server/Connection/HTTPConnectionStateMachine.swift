@@ -160,10 +160,11 @@ struct HTTPConnectionStateMachine {
         guard case .idle = state else { return .none }
         nextExchangeID &+= 1
         exchange = Exchange(id: nextExchangeID, keepAlive: head.isKeepAlive)
+        let fields = RequestHeaderFields(head.headers)
         var info = HTTPRequestInfo(
             method: head.method.rawValue,
             uri: head.uri,
-            headers: Self.fields(of: head.headers),
+            headers: fields.all,
             user: nil,
             remoteAddress: remoteAddress,
             isSecure: configuration.isSecure
@@ -180,11 +181,11 @@ struct HTTPConnectionStateMachine {
         if isWSMan, head.method != .POST {
             return refuse(.init(status: 405, headers: [.init(name: "Allow", value: "POST")]))
         }
-        let identifyProbe = isWSMan && head.headers.first(name: "WSMANIDENTIFY")?.lowercased() == "unauthenticated"
+        let identifyProbe = isWSMan && fields.wsmanIdentify?.lowercased() == "unauthenticated"
         let decision: AuthenticationStateMachine.Action = authenticatesItself
             ? .proceed(nil)
             : authentication.requestReceived(
-                authorization: head.headers.first(name: "Authorization"),
+                authorization: fields.authorization,
                 unauthenticatedIdentify: identifyProbe,
                 bodyFollows: isWSMan
             )
@@ -199,8 +200,8 @@ struct HTTPConnectionStateMachine {
             exchange?.negotiates = true
         }
         let negotiates = exchange?.negotiates == true
-        if isWSMan, !(negotiates && Self.isEmptyHandshakeLeg(head)),
-           !Self.isAcceptedContentType(head.headers.first(name: "Content-Type")) {
+        if isWSMan, !(negotiates && Self.isEmptyHandshakeLeg(fields)),
+           !Self.isAcceptedContentType(fields.contentType) {
             return refuse(.init(status: 415))
         }
 
@@ -219,11 +220,11 @@ struct HTTPConnectionStateMachine {
         }
         if !negotiates { exchange?.gateKey = userKey }
 
-        let continueVersion = head.headers.first(name: "Expect")?.lowercased() == "100-continue" ? head.version : nil
+        let continueVersion = fields.expect?.lowercased() == "100-continue" ? head.version : nil
         switch route {
         case .wsman(let endpoint):
             let limit = configuration.limits.maxEnvelopeSize
-            let declared = head.headers.first(name: "Content-Length").flatMap { Int($0) }
+            let declared = fields.contentLength.flatMap { Int($0) }
             envelopeIsTooLarge = declared.map { $0 > limit } ?? false
             if !envelopeIsTooLarge {
                 envelope = []
@@ -377,14 +378,6 @@ struct HTTPConnectionStateMachine {
     /// The decoder never starts a request inside another; treat it as a broken connection.
     private mutating func brokenRequest() -> Action {
         .close(releasingSlot: endConnection())
-    }
-
-    /// The request's headers in one array of the right size (`HTTPHeaders` does not tell `map` its count).
-    private static func fields(of headers: HTTPHeaders) -> [HTTPHeaderField] {
-        var fields: [HTTPHeaderField] = []
-        fields.reserveCapacity(headers.count)
-        for (name, value) in headers { fields.append(HTTPHeaderField(name: name, value: value)) }
-        return fields
     }
 
     private mutating func gather(_ chunk: ByteBuffer) {
