@@ -32,8 +32,9 @@ public enum ClientProcess {
         let workDirectory = try directory ?? makeTemporaryDirectory()
         let stdoutURL = workDirectory.appendingPathComponent(".client-stdout")
         let stderrURL = workDirectory.appendingPathComponent(".client-stderr")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        // A file that could not be created makes the FileHandle below throw.
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
         let stdoutHandle = try FileHandle(forWritingTo: stdoutURL)
         let stderrHandle = try FileHandle(forWritingTo: stderrURL)
         defer {
