@@ -30,15 +30,21 @@ struct ConnectionTimerTests {
         }
 
         func advance(seconds: Int64) { loop.advanceTime(by: .seconds(seconds)) }
+
+        /// Passes `quiet` seconds without an expiry, then `more` to one.
+        func expectExpiry(after quiet: Int64, within more: Int64, sourceLocation: SourceLocation = #_sourceLocation) {
+            let before = expiries
+            advance(seconds: quiet)
+            #expect(expiries == before, sourceLocation: sourceLocation)
+            advance(seconds: more)
+            #expect(expiries == before + 1, sourceLocation: sourceLocation)
+        }
     }
 
     @Test("an idle connection expires at the idle timeout, not before, and only once")
     func idle() {
         let harness = Harness()
-        harness.advance(seconds: 119)
-        #expect(harness.expiries == 0)
-        harness.advance(seconds: 2)
-        #expect(harness.expiries == 1)
+        harness.expectExpiry(after: 119, within: 2)
         harness.advance(seconds: 1000)
         #expect(harness.expiries == 1)
     }
@@ -58,10 +64,7 @@ struct ConnectionTimerTests {
         harness.advance(seconds: 119)
         #expect(harness.expiries == 0)
         harness.head()
-        harness.advance(seconds: 29)
-        #expect(harness.expiries == 0)
-        harness.advance(seconds: 2)
-        #expect(harness.expiries == 1)
+        harness.expectExpiry(after: 29, within: 2)
     }
 
     @Test("a pipelined request is timed from the end of the response before it, as if delivered then")
@@ -78,10 +81,7 @@ struct ConnectionTimerTests {
         harness.advance(seconds: 500)
         #expect(harness.expiries == 0)
         harness.timer.responseSent()
-        harness.advance(seconds: 29)
-        #expect(harness.expiries == 0)
-        harness.advance(seconds: 2)
-        #expect(harness.expiries == 1)
+        harness.expectExpiry(after: 29, within: 2)
     }
 
     @Test("a streaming request's body is not timed; the idle timeout runs again after its response")
@@ -92,8 +92,7 @@ struct ConnectionTimerTests {
         #expect(harness.expiries == 0)
         harness.timer.requestEndReceived()
         harness.timer.responseSent()
-        harness.advance(seconds: 121)
-        #expect(harness.expiries == 1)
+        harness.expectExpiry(after: 119, within: 2)
     }
 
     @Test("a stopped timer never expires")
