@@ -88,9 +88,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler {
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let head):
-            let uri = head.uri
-            let path = uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
-            timer?.requestHeadReceived(streaming: configuration.routes.isStreaming(path))
+            // Timed as the request arrives, ahead of any pipelined request the state machine still holds.
+            timer?.requestHeadReceived(streaming: configuration.routes.isStreaming(HTTPRequestInfo.path(of: head.uri)))
         case .body:
             break
         case .end:

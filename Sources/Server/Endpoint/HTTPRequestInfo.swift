@@ -35,7 +35,10 @@ public struct HTTPRequestInfo: Sendable, Hashable {
     }
 
     /// The path part of `uri` (without the query).
-    public var path: Substring {
+    public var path: Substring { Self.path(of: uri) }
+
+    /// The path part of a request target (without the query).
+    static func path(of uri: String) -> Substring {
         uri[..<(uri.utf8.firstIndex(of: UInt8(ascii: "?")) ?? uri.endIndex)]
     }
 }
