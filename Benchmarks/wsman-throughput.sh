@@ -47,25 +47,37 @@ LUA
 printf '%s' "$IDENTIFY" >"$work/identify.req"; printf '%s' "$GET" >"$work/get.req"
 lua "$work/identify.req" >"$work/identify.lua"; lua "$work/get.req" >"$work/get.lua"
 
-run() { # url script connections -> "rps p50 p99"
-  wrk -t"$(( $3 < 2 ? 1 : 2 ))" -c"$3" -d"${DURATION}s" --latency -s "$2" "$1" 2>/dev/null | awk '
-    /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print rps, p50, p99}'
+# CPU time (user + system, in clock ticks) of the processes listed, from /proc.
+ticks() { for pid in "$@"; do awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null; done | awk '{t += $1} END {print t + 0}'; }
+HZ=$(getconf CLK_TCK)
+
+run() { # url script connections pid... -> "rps p50 p99 server-µs-per-request"
+  local url=$1 script=$2 conns=$3; shift 3
+  local before; before=$(ticks "$@")
+  wrk -t"$(( conns < 2 ? 1 : 2 ))" -c"$conns" -d"${DURATION}s" --latency -s "$script" "$url" 2>/dev/null | awk '
+    /requests in/ {n=$1} /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} END {print n, rps, p50, p99}' |
+    { read -r n rps p50 p99; echo "$rps $p50 $p99 $(( n ? ($(ticks "$@") - before) * 1000000 / HZ / n : 0 ))"; }
 }
 # The machine's speed drifts between runs (other load, a shared host), so each pair is measured ROUNDS times,
 # wmilab and nginx alternating, and the ratio reported is the median of the rounds' ratios.
 ROUNDS=${ROUNDS:-3}  # OPS="get" CONNECTIONS="16" narrow the run to some cells of the table
-printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' op conns "wmilab rps" p50 p99 "nginx rps" p50 p99 ratio
+# "cpu" is the server's CPU time per request in µs (nginx: master and workers), measured over the same wrk run.
+NGINX_PIDS="$(cat "$work/nginx.pid") $(pgrep -P "$(cat "$work/nginx.pid")" | tr '\n' ' ')"
+WMILAB_PID=$(cat "$work/wmilab.pid")
+printf '%-9s %5s | %12s %9s %9s %5s | %12s %9s %9s %5s | %6s\n' op conns "wmilab rps" p50 p99 cpu "nginx rps" p50 p99 cpu \
+  ratio
 summary=""
 for op in ${OPS:-identify get}; do
   for c in ${CONNECTIONS:-1 16 64}; do
     ratios=""
     for _ in $(seq "$ROUNDS"); do
-      read -r wr wp50 wp99 <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c")"
-      read -r nr np50 np99 <<<"$(run "http://127.0.0.1:$NPORT/$op" "$work/$op.lua" "$c")"
+      read -r wr wp50 wp99 wcpu <<<"$(run "http://127.0.0.1:$WPORT/wsman" "$work/$op.lua" "$c" "$WMILAB_PID")"
+      # shellcheck disable=SC2086 # one pid per word
+      read -r nr np50 np99 ncpu <<<"$(run "http://127.0.0.1:$NPORT/$op" "$work/$op.lua" "$c" $NGINX_PIDS)"
       ratio=$(python3 -c "print(f'{$wr/$nr:.2f}' if $nr else 0)")
       ratios="$ratios $ratio"
-      printf '%-9s %5s | %12s %9s %9s | %12s %9s %9s | %6s\n' "$op" "$c" "$wr" "$wp50" "$wp99" "$nr" "$np50" "$np99" \
-        "$ratio"
+      printf '%-9s %5s | %12s %9s %9s %5s | %12s %9s %9s %5s | %6s\n' "$op" "$c" "$wr" "$wp50" "$wp99" "$wcpu" \
+        "$nr" "$np50" "$np99" "$ncpu" "$ratio"
     done
     summary="$summary$(python3 -c "import statistics as s; r=[float(x) for x in '$ratios'.split()]; \
 print(f'$op $c connections: median ratio {s.median(r):.2f} (rounds: {min(r):.2f}-{max(r):.2f})')")
